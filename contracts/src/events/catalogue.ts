@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import { defineEvent } from '../contract.js';
+import { Id, Money, Timestamp } from './common.js';
+
+export const ProductUpdated = defineEvent({
+  topic: 'product-updated',
+  type: 'ProductUpdated',
+  version: '1.0.0',
+  description: 'The current state of a catalogue product (created or changed). Ordered per product; the latest wins.',
+  orderingKey: { field: 'productId', of: (e) => e.productId },
+  attributes: (e) => ({ merchantId: e.merchantId, category: e.category }),
+  attributeNames: ['merchantId', 'category'],
+  schema: Type.Object({
+    productId: Id('Catalogue product id.'),
+    merchantId: Id('The merchant selling it.'),
+    title: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    brand: Type.String({ minLength: 1 }),
+    category: Type.String({ minLength: 1, description: 'Top-level category, e.g. tops, bottoms, shoes, accessories, outerwear.' }),
+    subcategory: Type.Optional(Type.String()),
+    price: Money,
+    colours: Type.Array(Type.String({ minLength: 1 })),
+    sizes: Type.Array(Type.String({ minLength: 1 })),
+    stock: Type.Integer({ minimum: 0, description: 'Units available across sizes.' }),
+    imageKeys: Type.Array(Type.String({ minLength: 1 }), { description: 'Blob-store keys of the product images.' }),
+    tags: Type.Optional(Type.Array(Type.String())),
+    active: Type.Boolean({ description: 'False when the product is withdrawn from sale.' }),
+    updatedAt: Timestamp('When this state became current.'),
+  }),
+  example: {
+    productId: 'p-0934',
+    merchantId: 'm-hm-se',
+    title: 'Wool-blend coat',
+    description: 'Single-breasted coat in a soft wool blend.',
+    brand: 'H&M',
+    category: 'outerwear',
+    subcategory: 'coats',
+    price: { value: 99900, currency: 'SEK' },
+    colours: ['black', 'camel'],
+    sizes: ['XS', 'S', 'M', 'L'],
+    stock: 42,
+    imageKeys: ['catalogue/m-hm-se/p-0934/front.jpg'],
+    tags: ['winter', 'wool'],
+    active: true,
+    updatedAt: '2026-11-20T10:00:00.000Z',
+  },
+});
