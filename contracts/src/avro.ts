@@ -7,9 +7,14 @@ import type { AnyEventContract } from './contract.js';
  * Pub/Sub decodes JSON-encoded Avro with Avro's JSON decoder, measured on the emulator:
  * every declared field must be present (defaults are not applied), unions must be wrapped
  * (`{"string": "x"}`), unknown enum symbols are rejected, and unknown fields are ignored.
- * Idiomatic JSON has no "absent" in that encoding, so the broker schema declares exactly
- * the required fields (recursively) and the kit's validator enforces the optional ones.
- * Ignored unknown fields are what lets a publisher add an optional field compatibly.
+ * Idiomatic JSON has no "absent" in that encoding, so the broker schema declares only
+ * required fields and the kit's validator enforces the optional ones.
+ *
+ * Unknown fields are skipped safely only at the top level: inside a nested record the
+ * decoder rejects an unknown field placed before a declared one, or one whose value is an
+ * object or array (measured on the emulator). So a nested object is declared only when it
+ * is closed: every property required, recursively. An open nested object (one with an
+ * optional property) is left out of the broker schema and checked by the validator alone.
  */
 export type AvroType =
   | 'string' | 'long' | 'double' | 'boolean'
@@ -83,6 +88,7 @@ export function avroSchemaOf(contract: AnyEventContract): AvroType {
         const fields: AvroField[] = [];
         for (const [key, value] of Object.entries(properties)) {
           if (!required.has(key)) continue;
+          if (!isClosed(value)) continue; // validated by the kit only; see above
           if (!AVRO_NAME.test(key)) throw new Error(`${contract.topic}${where}/${key}: field names must match ${AVRO_NAME}`);
           const doc = (value as Record<string, unknown>)['description'];
           fields.push({ name: key, type: convert(value, `${where}/${key}`, `${title ?? nameHint}${pascal(key)}`), ...(typeof doc === 'string' ? { doc } : {}) });
@@ -99,4 +105,18 @@ export function avroSchemaOf(contract: AnyEventContract): AvroType {
   const root = convert(contract.schema, '', contract.type);
   if (typeof root !== 'object' || root.type !== 'record') throw new Error(`${contract.topic}: the payload must be an object`);
   return { ...root, namespace: 'commerce.events', doc: `${contract.description} (contract v${contract.version})` } as AvroType;
+}
+
+/** True when every object in the schema lists all its properties as required. */
+export function isClosed(schema: TSchema): boolean {
+  const s = schema as Record<string, unknown>;
+  if (s['type'] === 'array') return isClosed(s['items'] as TSchema);
+  if (s['type'] === 'object') {
+    const pattern = s['patternProperties'] as Record<string, TSchema> | undefined;
+    if (pattern !== undefined && s['properties'] === undefined) return Object.values(pattern).every(isClosed);
+    const properties = (s['properties'] ?? {}) as Record<string, TSchema>;
+    const required = new Set((s['required'] as string[] | undefined) ?? []);
+    return Object.entries(properties).every(([k, v]) => required.has(k) && isClosed(v));
+  }
+  return true;
 }

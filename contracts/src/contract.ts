@@ -28,9 +28,9 @@ export interface ContractDefinition<S extends TObject> {
   readonly example: Static<S>;
   readonly envelope?: Envelope;
   /** When set, every publish carries this ordering key and subscriptions deliver in order per key. */
-  readonly orderingKey?: { readonly field: string; readonly of: (event: Static<S>) => string };
+  readonly orderingKey?: { readonly field: string; of(event: Static<S>): string };
   /** Attributes derived from the payload so subscriptions can filter without decoding the body. */
-  readonly attributes?: (event: Static<S>) => Record<string, string>;
+  attributes?(event: Static<S>): Record<string, string>;
   /** Names of the attributes `attributes` sets, for the catalogue and for filter validation. */
   readonly attributeNames?: readonly string[];
   /**

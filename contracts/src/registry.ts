@@ -11,7 +11,7 @@ export const registry = {
 } as const;
 
 /** Every contract, in catalogue order. */
-export const contracts: readonly AnyEventContract[] = Object.values(registry) as unknown as AnyEventContract[];
+export const contracts: readonly AnyEventContract[] = Object.values(registry);
 
 const byTopic = new Map(contracts.map((c) => [c.topic, c]));
 

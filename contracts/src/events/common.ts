@@ -14,8 +14,7 @@ export const Money = Type.Object(
 
 export const Address = Type.Object(
   {
-    line1: Type.String({ minLength: 1 }),
-    line2: Type.Optional(Type.String()),
+    line1: Type.String({ minLength: 1, description: 'Street and number; further lines joined with ", ".' }),
     city: Type.String({ minLength: 1 }),
     postalCode: Type.String({ minLength: 1 }),
     country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2.' }),

@@ -24,8 +24,8 @@ export const OrderPlaced = defineEvent({
           productId: Id('Catalogue product id.'),
           title: Type.String({ minLength: 1 }),
           category: Type.String({ minLength: 1 }),
-          brand: Type.Optional(Type.String()),
-          colour: Type.Optional(Type.String()),
+          brand: Type.String({ minLength: 1 }),
+          colour: Type.String({ minLength: 1 }),
           unitPrice: Money,
           quantity: Type.Integer({ minimum: 1 }),
         },
@@ -37,7 +37,6 @@ export const OrderPlaced = defineEvent({
       {
         email: Type.String({ format: 'email' }),
         accountCreatedAt: Timestamp('When the shopper account was created.'),
-        phone: Type.Optional(Type.String()),
       },
       { title: 'Customer' },
     ),
@@ -58,7 +57,7 @@ export const OrderPlaced = defineEvent({
       {
         deviceId: Id('Stable device fingerprint.'),
         ip: Type.String({ minLength: 3, description: 'IPv4 or IPv6 address the order came from.' }),
-        userAgent: Type.Optional(Type.String()),
+        userAgent: Type.String({ description: 'Client user agent; empty when unknown.' }),
       },
       { title: 'Device' },
     ),

@@ -1,0 +1,136 @@
+import { ContractViolationError, Envelopes, type AnyEventContract, type ContractIssue } from '@commerce/contracts';
+import { v7 as uuidv7 } from 'uuid';
+import { nextTraceparent, parseTraceparent, type TraceContext } from './trace.js';
+
+/**
+ * Attributes of our own events: the CloudEvents Pub/Sub protocol binding in binary mode,
+ * so any CloudEvents-aware tool (Eventarc, the CloudEvents SDKs) reads them as they are.
+ */
+export const Attributes = {
+  Id: 'ce-id',
+  Type: 'ce-type',
+  Source: 'ce-source',
+  Time: 'ce-time',
+  SpecVersion: 'ce-specversion',
+  SchemaVersion: 'ce-schemaversion',
+  Traceparent: 'ce-traceparent',
+  ContentType: 'content-type',
+} as const;
+
+/** Attributes Cloud Storage sets on a bucket notification (image-uploaded). */
+export const StorageAttributes = {
+  EventType: 'eventType',
+  BucketId: 'bucketId',
+  ObjectId: 'objectId',
+  ObjectGeneration: 'objectGeneration',
+  EventTime: 'eventTime',
+  PayloadFormat: 'payloadFormat',
+  NotificationConfig: 'notificationConfig',
+} as const;
+
+/** Attributes the kit adds when it dead-letters a message, so the reason is readable where it lands. */
+export const DeadLetterAttributes = {
+  Reason: 'dlq-reason',
+  Code: 'dlq-error-code',
+  Retryable: 'dlq-retryable',
+  OriginalMessageId: 'dlq-original-message-id',
+  DeliveryAttempt: 'dlq-delivery-attempt',
+  Subscription: 'dlq-subscription',
+  SourceTopic: 'dlq-source-topic',
+  OrderingKey: 'dlq-ordering-key',
+  DeadLetteredAt: 'dlq-dead-lettered-at',
+} as const;
+
+export interface EncodedEvent {
+  readonly eventId: string;
+  readonly data: Buffer;
+  readonly attributes: Record<string, string>;
+  readonly orderingKey?: string;
+}
+
+export interface EncodeOptions {
+  /** The publishing service, e.g. `fraud-scorer`; becomes `ce-source`. */
+  readonly source: string;
+  /** Trace of the event being handled, so the new event continues it. */
+  readonly parentTrace?: TraceContext;
+  /** Reuse an id (re-publishing the same fact); normally a fresh UUIDv7. */
+  readonly eventId?: string;
+}
+
+/** Serialises a validated event with its standard attributes. */
+export function encodeEvent(contract: AnyEventContract, event: object, options: EncodeOptions): EncodedEvent {
+  const data = Buffer.from(JSON.stringify(event));
+  const orderingKey = contract.orderingKey?.of(event as never);
+  const extra = contract.attributes?.(event as never) ?? {};
+  if (contract.envelope === Envelopes.StorageNotification) {
+    const o = event as { bucket: string; name: string; generation: string; updated: string };
+    const eventId = options.eventId ?? storageEventId(o.bucket, o.name, o.generation);
+    return {
+      eventId,
+      data,
+      attributes: {
+        ...extra,
+        [StorageAttributes.NotificationConfig]: `projects/_/buckets/${o.bucket}/notificationConfigs/event-kit`,
+        [StorageAttributes.EventType]: 'OBJECT_FINALIZE',
+        [StorageAttributes.PayloadFormat]: 'JSON_API_V1',
+        [StorageAttributes.BucketId]: o.bucket,
+        [StorageAttributes.ObjectId]: o.name,
+        [StorageAttributes.ObjectGeneration]: o.generation,
+        [StorageAttributes.EventTime]: o.updated,
+      },
+      ...(orderingKey ? { orderingKey } : {}),
+    };
+  }
+  const eventId = options.eventId ?? uuidv7();
+  return {
+    eventId,
+    data,
+    attributes: {
+      ...extra,
+      [Attributes.SpecVersion]: '1.0',
+      [Attributes.Id]: eventId,
+      [Attributes.Type]: contract.type,
+      [Attributes.Source]: `//commerce/${options.source}`,
+      [Attributes.Time]: new Date().toISOString(),
+      [Attributes.SchemaVersion]: contract.version,
+      [Attributes.ContentType]: 'application/json',
+      [Attributes.Traceparent]: nextTraceparent(options.parentTrace),
+    },
+    ...(orderingKey ? { orderingKey } : {}),
+  };
+}
+
+/** The identity of a storage notification: one event per object generation. */
+export const storageEventId = (bucket: string, name: string, generation: string): string => `gs://${bucket}/${name}#${generation}`;
+
+export interface Identity {
+  readonly eventId: string;
+  readonly trace?: TraceContext;
+}
+
+/**
+ * Reads the event id and trace from a received message's attributes, checking the ones
+ * the contract's envelope requires. Throws ContractViolationError (part `attributes`).
+ */
+export function identify(contract: AnyEventContract, attributes: Record<string, string>): Identity {
+  const issues: ContractIssue[] = [];
+  const need = (name: string, expected?: string): string | undefined => {
+    const v = attributes[name];
+    if (v === undefined || v === '') issues.push({ path: `/${name}`, message: 'Expected required attribute', found: 'nothing' });
+    else if (expected !== undefined && v !== expected) issues.push({ path: `/${name}`, message: `Expected ${JSON.stringify(expected)}`, found: JSON.stringify(v) });
+    return v;
+  };
+  if (contract.envelope === Envelopes.StorageNotification) {
+    need(StorageAttributes.EventType);
+    const bucket = need(StorageAttributes.BucketId);
+    const name = need(StorageAttributes.ObjectId);
+    const generation = need(StorageAttributes.ObjectGeneration);
+    if (issues.length > 0) throw new ContractViolationError(contract.topic, contract.type, contract.version, 'attributes', issues);
+    return { eventId: storageEventId(bucket!, name!, generation!) };
+  }
+  const id = need(Attributes.Id);
+  need(Attributes.Type, contract.type);
+  if (issues.length > 0) throw new ContractViolationError(contract.topic, contract.type, contract.version, 'attributes', issues);
+  const trace = parseTraceparent(attributes[Attributes.Traceparent]);
+  return { eventId: id!, ...(trace ? { trace } : {}) };
+}

@@ -1,0 +1,18 @@
+export type { EventBus, EventContext, Handler, PublishOptions, PublishReceipt, SubscribeOptions, SubscriptionHandle, SubscriptionHealth } from './bus.js';
+export { createPubSubClient } from './client.js';
+export type { PubSubClientConfig } from './client.js';
+export { Defaults } from './defaults.js';
+export { Dispatcher } from './dispatcher.js';
+export type { Delivery, Outcome } from './dispatcher.js';
+export { Attributes, DeadLetterAttributes, StorageAttributes, encodeEvent, identify, storageEventId } from './envelope.js';
+export { PermanentError, PublishError, RetryableError, SubscriptionSetupError, errorCode, isPermanent } from './errors.js';
+export { InMemoryEventBus } from './memory-bus.js';
+export type { InMemoryEventBusOptions, MemoryMessage } from './memory-bus.js';
+export { eventKitMetrics } from './metrics.js';
+export type { EventKitMetrics } from './metrics.js';
+export { FileProcessedIds, MemoryProcessedIds } from './processed-ids.js';
+export type { ProcessedIdsStore } from './processed-ids.js';
+export { PubSubEventBus } from './pubsub-bus.js';
+export type { PubSubEventBusOptions } from './pubsub-bus.js';
+export { nextTraceparent, parseTraceparent } from './trace.js';
+export type { TraceContext } from './trace.js';

@@ -1,0 +1,42 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of the kit, registered once per registry. */
+export interface EventKitMetrics {
+  readonly registry: Registry;
+  readonly received: Counter<'subscription'>;
+  readonly acked: Counter<'subscription'>;
+  readonly nacked: Counter<'subscription' | 'code'>;
+  readonly deadLettered: Counter<'subscription' | 'code'>;
+  readonly duplicates: Counter<'subscription'>;
+  readonly inFlight: Gauge<'subscription'>;
+  readonly handlerSeconds: Histogram<'subscription' | 'outcome'>;
+  readonly published: Counter<'topic'>;
+  readonly publishFailures: Counter<'topic' | 'code'>;
+  readonly publishSeconds: Histogram<'topic'>;
+  readonly streamRestarts: Counter<'subscription' | 'reason'>;
+}
+
+const byRegistry = new WeakMap<Registry, EventKitMetrics>();
+
+export function eventKitMetrics(registry: Registry = new Registry()): EventKitMetrics {
+  const existing = byRegistry.get(registry);
+  if (existing) return existing;
+  const registers = [registry];
+  const latency = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+  const m: EventKitMetrics = {
+    registry,
+    received: new Counter({ name: 'eventkit_messages_received_total', help: 'Messages delivered to the subscriber.', labelNames: ['subscription'], registers }),
+    acked: new Counter({ name: 'eventkit_messages_acked_total', help: 'Messages acked after their handler succeeded.', labelNames: ['subscription'], registers }),
+    nacked: new Counter({ name: 'eventkit_messages_nacked_total', help: 'Messages nacked for redelivery (retryable failure or shutdown).', labelNames: ['subscription', 'code'], registers }),
+    deadLettered: new Counter({ name: 'eventkit_messages_dead_lettered_total', help: 'Messages sent to the dead-letter topic by the kit.', labelNames: ['subscription', 'code'], registers }),
+    duplicates: new Counter({ name: 'eventkit_duplicates_skipped_total', help: 'Messages acked without running the handler: already processed.', labelNames: ['subscription'], registers }),
+    inFlight: new Gauge({ name: 'eventkit_messages_in_flight', help: 'Handlers running now.', labelNames: ['subscription'], registers }),
+    handlerSeconds: new Histogram({ name: 'eventkit_handler_duration_seconds', help: 'Handler run time.', labelNames: ['subscription', 'outcome'], buckets: latency, registers }),
+    published: new Counter({ name: 'eventkit_published_total', help: 'Events the broker accepted.', labelNames: ['topic'], registers }),
+    publishFailures: new Counter({ name: 'eventkit_publish_failures_total', help: 'Publishes that failed (reported to the caller).', labelNames: ['topic', 'code'], registers }),
+    publishSeconds: new Histogram({ name: 'eventkit_publish_duration_seconds', help: 'From publish call to broker acknowledgement.', labelNames: ['topic'], buckets: latency, registers }),
+    streamRestarts: new Counter({ name: 'eventkit_stream_restarts_total', help: 'Streaming pulls reopened by the watchdog or after an error.', labelNames: ['subscription', 'reason'], registers }),
+  };
+  byRegistry.set(registry, m);
+  return m;
+}

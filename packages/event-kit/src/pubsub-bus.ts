@@ -1,0 +1,372 @@
+import { Duration, SubscriptionCloseBehaviors, type Message, type PubSub, type Subscription, type Topic } from '@google-cloud/pubsub';
+import type { AnyEventContract, EventOf } from '@commerce/contracts';
+import { pino, type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { EventBus, Handler, PublishOptions, PublishReceipt, SubscribeOptions, SubscriptionHandle, SubscriptionHealth } from './bus.js';
+import { Defaults } from './defaults.js';
+import { Dispatcher, type Outcome } from './dispatcher.js';
+import { DeadLetterAttributes, encodeEvent } from './envelope.js';
+import { PublishError, SubscriptionSetupError } from './errors.js';
+import { eventKitMetrics, type EventKitMetrics } from './metrics.js';
+import { MemoryProcessedIds, type ProcessedIdsStore } from './processed-ids.js';
+
+export interface PubSubEventBusOptions {
+  /** The process's one Pub/Sub client (see createPubSubClient). The bus closes it on close(). */
+  readonly pubsub: PubSub;
+  /** This service's name: `ce-source` of what it publishes, and a log field. */
+  readonly source: string;
+  readonly logger?: Logger;
+  readonly metricsRegistry?: Registry;
+  readonly processedIds?: ProcessedIdsStore;
+  readonly batching?: { readonly maxMessages?: number; readonly maxBytes?: number; readonly maxMs?: number };
+  readonly maxInFlight?: number;
+  readonly maxInFlightBytes?: number;
+  readonly shutdownTimeoutMs?: number;
+  readonly stallTimeoutMs?: number;
+  readonly watchdogIntervalMs?: number;
+}
+
+const GRPC_NOT_FOUND = 5;
+
+export class PubSubEventBus implements EventBus {
+  private readonly topics = new Map<string, Topic>();
+  private readonly subscriptions = new Set<PubSubSubscriptionHandle>();
+  private readonly pending = new Set<Promise<unknown>>();
+  readonly metrics: EventKitMetrics;
+  readonly logger: Logger;
+  readonly processedIds: ProcessedIdsStore;
+  private closed = false;
+
+  constructor(readonly options: PubSubEventBusOptions) {
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.metrics = eventKitMetrics(options.metricsRegistry);
+    this.processedIds = options.processedIds ?? new MemoryProcessedIds();
+  }
+
+  get pubsub(): PubSub {
+    return this.options.pubsub;
+  }
+
+  /** One Topic object per topic per process: it owns the batching queue and ordering state. */
+  topic(name: string, ordered: boolean): Topic {
+    let t = this.topics.get(name);
+    if (t === undefined) {
+      const b = this.options.batching ?? {};
+      t = this.options.pubsub.topic(name, {
+        batching: {
+          maxMessages: b.maxMessages ?? Defaults.batchMaxMessages,
+          maxBytes: b.maxBytes ?? Defaults.batchMaxBytes,
+          maxMilliseconds: b.maxMs ?? Defaults.batchMaxMs,
+        },
+        messageOrdering: ordered,
+      });
+      this.topics.set(name, t);
+    }
+    return t;
+  }
+
+  async publish<C extends AnyEventContract>(contract: C, event: EventOf<C>, options: PublishOptions = {}): Promise<PublishReceipt> {
+    if (this.closed) throw new Error(`cannot publish ${contract.type}: the event bus of ${this.options.source} is closed`);
+    contract.assertPublishable(event); // throws naming the event, field and rule; nothing is sent
+    const encoded = encodeEvent(contract, event, {
+      source: this.options.source,
+      ...(options.parent?.trace ? { parentTrace: options.parent.trace } : {}),
+      ...(options.eventId ? { eventId: options.eventId } : {}),
+    });
+    return this.send(contract.topic, contract.orderingKey !== undefined, encoded.data, encoded.attributes, encoded.orderingKey, encoded.eventId);
+  }
+
+  /**
+   * Sends bytes as they are, for tools that move existing messages (dead-letter redrive,
+   * replay). Reports failure to the caller like publish does.
+   */
+  async publishRaw(topic: string, data: Buffer, attributes: Record<string, string>, orderingKey?: string): Promise<PublishReceipt> {
+    return this.send(topic, orderingKey !== undefined, data, attributes, orderingKey, attributes['ce-id'] ?? '(raw)');
+  }
+
+  private async send(topicName: string, ordered: boolean, data: Buffer, attributes: Record<string, string>, orderingKey: string | undefined, eventId: string): Promise<PublishReceipt> {
+    const topic = this.topic(topicName, ordered);
+    const labels = { topic: topicName };
+    const end = this.metrics.publishSeconds.startTimer(labels);
+    const sending = topic.publishMessage({ data, attributes, ...(orderingKey ? { orderingKey } : {}) });
+    this.pending.add(sending);
+    try {
+      const messageId = await sending;
+      end();
+      this.metrics.published.inc(labels);
+      return { topic: topicName, eventId, messageId, ...(orderingKey ? { orderingKey } : {}) };
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      this.metrics.publishFailures.inc({ topic: topicName, code: String(code ?? 'unknown') });
+      // A failed publish pauses its ordering key; later events for the key would fail
+      // forever. The caller hears about this one, and the key is resumed for the next.
+      if (orderingKey) topic.resumePublishing(orderingKey);
+      throw new PublishError(topicName, eventId, orderingKey, code, err);
+    } finally {
+      this.pending.delete(sending);
+    }
+  }
+
+  subscribe<C extends AnyEventContract>(contract: C, subscription: string, handler: Handler<EventOf<C>>, options: SubscribeOptions = {}): SubscriptionHandle {
+    if (this.closed) throw new Error(`cannot subscribe to ${subscription}: the event bus is closed`);
+    const handle = new PubSubSubscriptionHandle(this, contract, subscription, handler as Handler<never>, options);
+    this.subscriptions.add(handle);
+    return handle;
+  }
+
+  health(): { ready: boolean; subscriptions: SubscriptionHealth[] } {
+    const subscriptions = [...this.subscriptions].map((s) => s.health());
+    return { ready: !this.closed && subscriptions.every((s) => s.open), subscriptions };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Phase 1: stop taking work; in-flight handlers finish (and may still publish).
+    await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    // Phase 2: flush what is batched, wait for outstanding publishes, close the client.
+    await Promise.allSettled([...this.topics.values()].map((t) => t.flush()));
+    await Promise.allSettled([...this.pending]);
+    await this.options.processedIds?.close?.();
+    await this.options.pubsub.close();
+  }
+}
+
+class PubSubSubscriptionHandle implements SubscriptionHandle {
+  readonly ready: Promise<void>;
+  private sub: Subscription | undefined;
+  private dispatcher: Dispatcher | undefined;
+  private readonly abort = new AbortController();
+  private closing = false;
+  private open = false;
+  private lastError: string | undefined;
+  private openedAt = Date.now();
+  private watchdog: NodeJS.Timeout | undefined;
+  private deadLetterTopic: string | undefined;
+  private readonly log: Logger;
+  private readonly inFlightWork = new Set<Promise<void>>();
+  private consecutiveErrors = 0;
+
+  constructor(
+    private readonly bus: PubSubEventBus,
+    private readonly contract: AnyEventContract,
+    readonly subscription: string,
+    private readonly handler: Handler<never>,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.log = bus.logger.child({ subscription });
+    this.ready = this.start();
+    this.ready.catch((err: unknown) => {
+      this.lastError = (err as Error).message;
+    });
+  }
+
+  private async start(): Promise<void> {
+    const { pubsub } = this.bus;
+    const sub = pubsub.subscription(this.subscription, {
+      flowControl: {
+        maxMessages: this.options.maxInFlight ?? this.bus.options.maxInFlight ?? Defaults.maxInFlightMessages,
+        maxBytes: this.bus.options.maxInFlightBytes ?? Defaults.maxInFlightBytes,
+        allowExcessMessages: false,
+      },
+      closeOptions: {
+        behavior: SubscriptionCloseBehaviors.WaitForProcessing,
+        timeout: Duration.from({ milliseconds: this.bus.options.shutdownTimeoutMs ?? Defaults.shutdownTimeoutMs }),
+      },
+    });
+    let metadata;
+    try {
+      [metadata] = await sub.getMetadata();
+    } catch (err) {
+      const projectId = (await pubsub.getClientConfig()).projectId;
+      if ((err as { code?: number }).code === GRPC_NOT_FOUND) {
+        throw new SubscriptionSetupError(
+          `subscription ${this.subscription} does not exist in project ${projectId}; services never create it: ` +
+            'provision the topology first (`make provision`, or `npm run provision` against your project)',
+        );
+      }
+      throw new SubscriptionSetupError(`cannot read subscription ${this.subscription} in project ${projectId}: ${(err as Error).message}`, { cause: err });
+    }
+    const topic = metadata.topic?.split('/').pop();
+    if (topic !== this.contract.topic) {
+      throw new SubscriptionSetupError(`subscription ${this.subscription} is attached to topic ${topic}, but the handler expects ${this.contract.type} on ${this.contract.topic}`);
+    }
+    this.deadLetterTopic = metadata.deadLetterPolicy?.deadLetterTopic?.split('/').pop() || undefined;
+    if (this.deadLetterTopic === undefined) this.log.warn('subscription has no dead-letter policy: permanent failures will be retried until retention expires');
+    const projectId = (await pubsub.getClientConfig()).projectId;
+    this.dispatcher = new Dispatcher({
+      contract: this.contract,
+      subscription: this.subscription,
+      handler: this.handler,
+      processedIds: this.options.processedIds ?? this.bus.processedIds,
+      metrics: this.bus.metrics,
+      logger: this.log,
+      maxDeliveryAttempts: metadata.deadLetterPolicy?.maxDeliveryAttempts ?? Defaults.maxDeliveryAttempts,
+      signal: this.abort.signal,
+      traceResource: (traceId) => `projects/${projectId}/traces/${traceId}`,
+    });
+    if (this.closing) return;
+    this.sub = sub;
+    sub.on('message', (m: Message) => this.onMessage(m));
+    sub.on('error', (err: Error) => this.onError(err));
+    sub.on('close', () => {
+      this.open = false;
+    });
+    if (!sub.isOpen) sub.open();
+    this.open = true;
+    this.openedAt = Date.now();
+    this.startWatchdog();
+    this.log.info({ topic, deadLetterTopic: this.deadLetterTopic, ordered: metadata.enableMessageOrdering ?? false }, 'subscription open');
+  }
+
+  private onMessage(m: Message): void {
+    this.consecutiveErrors = 0;
+    if (this.closing) {
+      // Delivered after shutdown began: not ours to start. Redelivered elsewhere.
+      m.nack();
+      this.bus.metrics.nacked.inc({ subscription: this.subscription, code: 'SHUTTING_DOWN' });
+      return;
+    }
+    const work = this.handle(m);
+    this.inFlightWork.add(work);
+    void work.finally(() => this.inFlightWork.delete(work));
+  }
+
+  private async handle(m: Message): Promise<void> {
+    const labels = { subscription: this.subscription };
+    let outcome: Outcome;
+    try {
+      outcome = await this.dispatcher!.dispatch({
+        data: m.data,
+        attributes: m.attributes,
+        messageId: m.id,
+        publishTime: m.publishTime,
+        orderingKey: m.orderingKey || undefined,
+        deliveryAttempt: m.deliveryAttempt || 1,
+      });
+    } catch (err) {
+      // The pipeline itself failed (e.g. the processed-ids store): retry later.
+      this.log.error({ err, messageId: m.id }, 'delivery pipeline failed; nacking');
+      outcome = { kind: 'nack', code: 'PIPELINE_ERROR', error: err };
+    }
+    switch (outcome.kind) {
+      case 'ack':
+      case 'duplicate':
+        m.ack();
+        if (outcome.kind === 'ack') this.bus.metrics.acked.inc(labels);
+        return;
+      case 'nack':
+        m.nack();
+        this.bus.metrics.nacked.inc({ ...labels, code: outcome.code });
+        return;
+      case 'dead-letter':
+        await this.deadLetter(m, outcome);
+        return;
+    }
+  }
+
+  private async deadLetter(m: Message, o: Extract<Outcome, { kind: 'dead-letter' }>): Promise<void> {
+    if (this.deadLetterTopic === undefined) {
+      m.nack();
+      return;
+    }
+    try {
+      await this.bus.publishRaw(this.deadLetterTopic, m.data, {
+        ...m.attributes,
+        [DeadLetterAttributes.Reason]: o.reason,
+        [DeadLetterAttributes.Code]: o.code,
+        [DeadLetterAttributes.Retryable]: String(o.retryable),
+        [DeadLetterAttributes.OriginalMessageId]: m.id,
+        [DeadLetterAttributes.DeliveryAttempt]: String(m.deliveryAttempt || 1),
+        [DeadLetterAttributes.Subscription]: this.subscription,
+        [DeadLetterAttributes.SourceTopic]: this.contract.topic,
+        [DeadLetterAttributes.DeadLetteredAt]: new Date().toISOString(),
+        ...(m.orderingKey ? { [DeadLetterAttributes.OrderingKey]: m.orderingKey } : {}),
+      });
+      m.ack(); // only once the dead letter is safely on its topic
+      this.bus.metrics.deadLettered.inc({ subscription: this.subscription, code: o.code });
+    } catch (err) {
+      this.log.error({ err, messageId: m.id }, 'could not publish to the dead-letter topic; nacking so nothing is lost');
+      m.nack();
+      this.bus.metrics.nacked.inc({ subscription: this.subscription, code: 'DEAD_LETTER_PUBLISH_FAILED' });
+    }
+  }
+
+  private onError(err: Error): void {
+    this.lastError = `${(err as { code?: number }).code ?? ''} ${err.message}`.trim();
+    this.consecutiveErrors++;
+    // Log the first failures and then every tenth, so a broken stream cannot flood the logs.
+    if (this.consecutiveErrors <= 3 || this.consecutiveErrors % 10 === 0) {
+      this.log.error({ err, consecutiveErrors: this.consecutiveErrors }, 'streaming pull failed; reopening with backoff');
+    }
+    this.reopen('error');
+  }
+
+  private reopen(reason: 'error' | 'stalled'): void {
+    const sub = this.sub;
+    if (sub === undefined || this.closing) return;
+    this.bus.metrics.streamRestarts.inc({ subscription: this.subscription, reason });
+    this.open = false;
+    void sub
+      .close()
+      .catch(() => undefined)
+      .then(() => new Promise((r) => setTimeout(r, reason === 'error' ? this.reopenDelayMs() : 0)))
+      .then(() => {
+        if (this.closing) return;
+        sub.open();
+        this.open = true;
+        this.openedAt = Date.now();
+      });
+  }
+
+  /** Exponential backoff from reopenDelayMs, capped at 30 s. */
+  private reopenDelayMs(): number {
+    return Math.min(Defaults.reopenDelayMs * 2 ** Math.max(0, this.consecutiveErrors - 1), 30_000);
+  }
+
+  private startWatchdog(): void {
+    const stallMs = this.bus.options.stallTimeoutMs ?? Defaults.stallTimeoutMs;
+    const everyMs = Math.min(this.bus.options.watchdogIntervalMs ?? Defaults.watchdogIntervalMs, stallMs);
+    this.watchdog = setInterval(() => {
+      const d = this.dispatcher!;
+      const lastActivity = Math.max(this.openedAt, d.lastMessageAt?.getTime() ?? 0);
+      if (this.open && d.inFlight === 0 && Date.now() - lastActivity > stallMs) {
+        this.log.info({ idleMs: Date.now() - lastActivity }, 'no messages for a while; reopening the streaming pull in case it stalled');
+        this.reopen('stalled');
+      }
+    }, everyMs);
+    this.watchdog.unref();
+  }
+
+  health(): SubscriptionHealth {
+    const last = this.dispatcher?.lastMessageAt;
+    return {
+      subscription: this.subscription,
+      topic: this.contract.topic,
+      open: this.open,
+      inFlight: this.dispatcher?.inFlight ?? 0,
+      ...(last ? { lastMessageAt: last.toISOString() } : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    await this.ready.catch(() => undefined);
+    const timeoutMs = this.bus.options.shutdownTimeoutMs ?? Defaults.shutdownTimeoutMs;
+    // Warn handlers shortly before the library nacks what is still running.
+    const abortTimer = setTimeout(() => this.abort.abort(new Error('shutting down')), Math.max(0, timeoutMs - 1000));
+    abortTimer.unref();
+    try {
+      // Stops the stream at once, waits for in-flight messages (WaitForProcessing), nacks the rest.
+      await this.sub?.close();
+      await Promise.allSettled([...this.inFlightWork]);
+    } finally {
+      clearTimeout(abortTimer);
+      this.open = false;
+    }
+    this.log.info('subscription closed');
+  }
+}

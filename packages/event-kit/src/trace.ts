@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+
+/** W3C trace context (https://www.w3.org/TR/trace-context/): `00-<trace-id>-<parent-id>-<flags>`. */
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export interface TraceContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly sampled: boolean;
+}
+
+export function parseTraceparent(value: string | undefined): TraceContext | undefined {
+  if (value === undefined) return undefined;
+  const m = TRACEPARENT.exec(value);
+  if (m === null || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return undefined;
+  return { traceId: m[1]!, spanId: m[2]!, sampled: (parseInt(m[3]!, 16) & 1) === 1 };
+}
+
+// One random pool refilled in bulk: randomBytes per message would dominate the publish path.
+let pool = Buffer.alloc(0);
+let offset = 0;
+function randomHex(bytes: number): string {
+  if (offset + bytes > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  const hex = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return hex;
+}
+
+/** A traceparent for a new span: a child of `parent` when given, else the root of a new trace. */
+export function nextTraceparent(parent?: TraceContext): string {
+  const traceId = parent?.traceId ?? randomHex(16);
+  return `00-${traceId}-${randomHex(8)}-${parent === undefined || parent.sampled ? '01' : '00'}`;
+}
