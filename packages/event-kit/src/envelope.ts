@@ -1,4 +1,5 @@
 import { ContractViolationError, Envelopes, type AnyEventContract, type ContractIssue } from '@commerce/contracts';
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { nextTraceparent, parseTraceparent, type TraceContext } from './trace.js';
 
@@ -133,4 +134,14 @@ export function identify(contract: AnyEventContract, attributes: Record<string, 
   if (issues.length > 0) throw new ContractViolationError(contract.topic, contract.type, contract.version, 'attributes', issues);
   const trace = parseTraceparent(attributes[Attributes.Traceparent]);
   return { eventId: id!, ...(trace ? { trace } : {}) };
+}
+
+/**
+ * The id of an event caused by another: deterministic, so a redelivered input republishes
+ * the same id and consumers deduplicate it. Still a UUIDv7, timestamped by the input's
+ * publish time, with the random bits taken from a hash of (input id, purpose).
+ */
+export function derivedEventId(parentEventId: string, purpose: string, parentPublishTime: Date): string {
+  const random = createHash('sha256').update(`${parentEventId}\u0000${purpose}`).digest().subarray(0, 16);
+  return uuidv7({ msecs: parentPublishTime.getTime(), random, seq: 0 });
 }

@@ -4,7 +4,7 @@ export type { PubSubClientConfig } from './client.js';
 export { Defaults } from './defaults.js';
 export { Dispatcher } from './dispatcher.js';
 export type { Delivery, Outcome } from './dispatcher.js';
-export { Attributes, DeadLetterAttributes, StorageAttributes, encodeEvent, identify, storageEventId } from './envelope.js';
+export { Attributes, DeadLetterAttributes, StorageAttributes, derivedEventId, encodeEvent, identify, storageEventId } from './envelope.js';
 export { PermanentError, PublishError, RetryableError, SubscriptionSetupError, errorCode, isPermanent } from './errors.js';
 export { InMemoryEventBus } from './memory-bus.js';
 export type { InMemoryEventBusOptions, MemoryMessage } from './memory-bus.js';

@@ -96,14 +96,7 @@ function capitalise(text: string): string {
 }
 
 function pickColours(rng: Rng, count: number): ColourRef[] {
-  const chosen: ColourRef[] = [];
-  const pool = COLOURS.slice();
-  while (chosen.length < count && pool.length > 0) {
-    const i = rng.weightedIndex(pool.map((c) => c.weight));
-    chosen.push(pool[i]!);
-    pool.splice(i, 1);
-  }
-  return chosen;
+  return rng.weightedSample(COLOURS, COLOURS.map((c) => c.weight), count);
 }
 
 function sizesFor(category: Category, rng: Rng): string[] {
@@ -233,15 +226,7 @@ function linkPairs(merchants: readonly Merchant[], rng: Rng): void {
           // Stronger complements first: "tops go with bottoms" more than with accessories.
           (4 - Math.min(3, complements.indexOf(c.category))),
       );
-      const want = Math.min(candidates.length, rng.int(2, 3));
-      const pool = candidates.slice();
-      const w = weights.slice();
-      while (product.pairs.length < want) {
-        const k = rng.weightedIndex(w);
-        product.pairs.push(pool[k]!);
-        pool.splice(k, 1);
-        w.splice(k, 1);
-      }
+      product.pairs.push(...rng.weightedSample(candidates.filter((c) => c !== product), weights.filter((_, i) => candidates[i] !== product), rng.int(2, 3)));
     }
   }
 }

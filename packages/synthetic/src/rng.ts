@@ -21,7 +21,7 @@ export class Rng {
     const s = this.seed;
     const state = [fmix32(s), fmix32(s + GOLDEN), fmix32(s + 2 * GOLDEN), fmix32(s + 3 * GOLDEN)].map((w) => w | 0);
     // An all-zero state would emit zeros forever.
-    if (state.every((w) => w === 0)) state[0] = 1;
+    if (!state.some((w) => w !== 0)) state[0] = 1;
     this.#gen = xoroshiro128plus.fromState(state);
   }
 
@@ -136,6 +136,20 @@ export class Rng {
     const draws = alphas.map((a) => this.gamma(a));
     const total = draws.reduce((s, x) => s + x, 0);
     return total > 0 ? draws.map((x) => x / total) : alphas.map(() => 1 / alphas.length);
+  }
+
+  /** Up to `count` distinct items, each draw proportional to the remaining weights. */
+  weightedSample<T>(items: readonly T[], weights: readonly number[], count: number): T[] {
+    const pool = items.slice();
+    const w = weights.slice();
+    const out: T[] = [];
+    while (out.length < count && pool.length > 0 && w.some((x) => x > 0)) {
+      const k = this.weightedIndex(w);
+      out.push(pool[k] as T);
+      pool.splice(k, 1);
+      w.splice(k, 1);
+    }
+    return out;
   }
 
   /** A new array in random order (Fisher-Yates). */

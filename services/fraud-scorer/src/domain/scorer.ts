@@ -1,0 +1,35 @@
+import type { OrderPlacedEvent } from '@commerce/contracts';
+
+/** One reason behind a score, most important first. */
+export interface ScoreReason {
+  readonly kind: 'feature' | 'entity';
+  readonly code: string;
+  readonly description: string;
+  readonly weight: number;
+  readonly entityType?: 'user' | 'order' | 'device' | 'card' | 'ip' | 'address' | 'email' | 'merchant';
+  readonly entityId?: string;
+}
+
+/** The entities and relations around an order that made it suspicious. */
+export interface Neighbourhood {
+  readonly entities: ReadonlyArray<{ type: NonNullable<ScoreReason['entityType']>; id: string; role?: string; confirmedFraud?: boolean }>;
+  readonly edges: ReadonlyArray<{ from: string; to: string; relation: string }>;
+  readonly pattern: 'ring' | 'mule' | 'card_testing' | 'account_takeover' | 'unknown';
+}
+
+export interface Score {
+  readonly score: number;
+  readonly reasons: readonly ScoreReason[];
+  readonly neighbourhood: Neighbourhood;
+}
+
+/**
+ * A fraud model: folds each order into its state (idempotently, by order id) and scores it.
+ * The rules baseline implements it today; the graph neural network implements it next.
+ */
+export interface Scorer {
+  readonly version: string;
+  /** Compute backend, recorded in every score (rules, wasm, cpu, tensorflow, tensorflow-gpu). */
+  readonly backend: string;
+  score(order: OrderPlacedEvent): Promise<Score>;
+}

@@ -1,0 +1,66 @@
+import { FraudAlert, OrderScored, type OrderPlacedEvent, type OrderScoredEvent } from '@commerce/contracts';
+import { derivedEventId, type EventBus, type EventContext } from '@commerce/event-kit';
+import type { Scorer } from '../domain/scorer.js';
+
+export interface Thresholds {
+  readonly review: number;
+  readonly decline: number;
+  readonly alert: number;
+}
+
+export interface OrderPlacedDeps {
+  readonly bus: Pick<EventBus, 'publish'>;
+  readonly scorer: Scorer;
+  readonly thresholds: Thresholds;
+  readonly now?: () => Date;
+}
+
+/**
+ * order-placed -> order-scored (+ fraud-alert above the alert threshold). Idempotent: the
+ * scorer returns the same score for a redelivered order, and the published events carry
+ * ids derived from the order's event id, so a redelivery republishes the same events.
+ */
+export function createOrderPlacedHandler(deps: OrderPlacedDeps) {
+  const now = deps.now ?? (() => new Date());
+  return async (order: OrderPlacedEvent, ctx: EventContext): Promise<void> => {
+    const started = performance.now();
+    const s = await deps.scorer.score(order);
+    const t = deps.thresholds;
+    const decision: OrderScoredEvent['decision'] = s.score >= t.decline ? 'decline' : s.score >= t.review ? 'review' : 'approve';
+    const scoredAt = now().toISOString();
+    await deps.bus.publish(
+      OrderScored,
+      {
+        orderId: order.orderId,
+        userId: order.userId,
+        score: s.score,
+        decision,
+        thresholds: { review: t.review, decline: t.decline },
+        modelVersion: deps.scorer.version,
+        backend: deps.scorer.backend,
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        scoredAt,
+        reasons: s.reasons.map((r) => ({ ...r, weight: Math.round(r.weight * 1000) / 1000 })),
+      },
+      { parent: ctx, eventId: derivedEventId(ctx.eventId, OrderScored.type, ctx.publishTime) },
+    );
+    if (s.score < t.alert) return;
+    await deps.bus.publish(
+      FraudAlert,
+      {
+        alertId: derivedEventId(ctx.eventId, FraudAlert.type, ctx.publishTime),
+        orderId: order.orderId,
+        userId: order.userId,
+        score: s.score,
+        severity: s.score >= 0.98 ? 'critical' : s.score >= 0.95 ? 'high' : 'medium',
+        pattern: s.neighbourhood.pattern,
+        summary: s.reasons.slice(0, 3).map((r) => r.description).join('; ') || 'high model score',
+        entities: [...s.neighbourhood.entities],
+        edges: [...s.neighbourhood.edges],
+        modelVersion: deps.scorer.version,
+        raisedAt: scoredAt,
+      },
+      { parent: ctx, eventId: derivedEventId(ctx.eventId, FraudAlert.type, ctx.publishTime) },
+    );
+  };
+}
