@@ -4,7 +4,7 @@
 // sources through the `development` export condition, so tests never need a build.
 const common = {
   testEnvironment: 'node',
-  testEnvironmentOptions: { customExportConditions: ['development', 'node', 'import', 'default'] },
+  testEnvironmentOptions: { customExportConditions: ['development', 'node', 'node-addons'] },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.tests.json' }] },
@@ -24,7 +24,8 @@ export default {
       testMatch: ['<rootDir>/{contracts,packages/*,services/*}/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/packages/emulators/jest/global-setup.js',
       globalTeardown: '<rootDir>/packages/emulators/jest/global-teardown.js',
-      testTimeout: 120000,
     },
   ],
+  // Global only (Jest ignores it per project). Integration tests wait for real redeliveries.
+  testTimeout: 120_000,
 };

@@ -12,6 +12,15 @@ export type { ContractIssue } from './errors.js';
 export { avroSchemaOf } from './avro.js';
 export type { AvroField, AvroType } from './avro.js';
 export { contracts, contractFor, registry } from './registry.js';
+export { JSON_SCHEMA_DIALECT, jsonSchemaOf, plainSchema, schemaIdOf } from './json-schema.js';
+export type { JsonSchema, JsonValue } from './json-schema.js';
+export {
+  BrokenSides, ChangeKinds, LOCK_COMMENT, checkCompatibility, checkRelease, compareVersions, diffContracts, formatChange,
+  lockOf, lockedSnapshot, nextTopicName, parseVersion, readLock, snapshotOf,
+} from './compat.js';
+export type {
+  BrokenSide, ChangeKind, CompatLock, CompatibilityIssue, ContractChange, ContractSnapshot, ReleaseCheck,
+} from './compat.js';
 
 export {
   OrderPlaced, OrderScored, FraudAlert, FraudLabelReported, ModelPublished,

@@ -8,8 +8,9 @@ export const OrderScored = defineEvent({
   topic: 'order-scored',
   type: 'OrderScored',
   version: '1.0.0',
+  // No ordering key: no consumer needs scores in sequence, and an ordering key per shopper
+  // costs one publish RPC per score (measured: 619 msg/s vs 13,253 unordered on the emulator).
   description: 'The fraud scorer scored an order: probability of fraud, decision, and the reasons behind it.',
-  orderingKey: { field: 'userId', of: (e) => e.userId },
   attributes: (e) => ({ decision: e.decision, modelVersion: e.modelVersion }),
   attributeNames: ['decision', 'modelVersion'],
   schema: Type.Object({

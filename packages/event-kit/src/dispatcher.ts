@@ -100,6 +100,14 @@ export class Dispatcher {
     }
   }
 
+  /** Counts what the transport did with a message; called once the ack/nack/dead-letter is done. */
+  settled(done: 'acked' | 'duplicate' | 'nacked' | 'dead-lettered', code = ''): void {
+    const m = this.o.metrics;
+    if (done === 'acked') m.acked.inc(this.labels);
+    else if (done === 'nacked') m.nacked.inc({ ...this.labels, code });
+    else if (done === 'dead-lettered') m.deadLettered.inc({ ...this.labels, code });
+  }
+
   private failed(err: unknown, d: Delivery, eventId: string | undefined): Outcome {
     const code = errorCode(err);
     const message = (err as Error)?.message ?? String(err);

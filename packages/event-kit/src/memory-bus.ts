@@ -125,7 +125,12 @@ export class InMemoryEventBus implements EventBus {
         const { message, attempt } = sub.queue.shift()!;
         const delivery: Delivery = { ...message, deliveryAttempt: attempt };
         const outcome = await sub.dispatcher.dispatch(delivery);
-        if (outcome.kind === 'nack') sub.queue.unshift({ message, attempt: attempt + 1 });
+        if (outcome.kind === 'ack') sub.dispatcher.settled('acked');
+        if (outcome.kind === 'duplicate') sub.dispatcher.settled('duplicate');
+        if (outcome.kind === 'nack') {
+          sub.dispatcher.settled('nacked', outcome.code);
+          sub.queue.unshift({ message, attempt: attempt + 1 });
+        }
         if (outcome.kind === 'dead-letter') {
           const list = this.dead.get(name) ?? [];
           list.push({
@@ -142,6 +147,7 @@ export class InMemoryEventBus implements EventBus {
             },
           });
           this.dead.set(name, list);
+          sub.dispatcher.settled('dead-lettered', outcome.code);
         }
       }
       sub.running = false;

@@ -27,6 +27,10 @@ export interface PubSubEventBusOptions {
 }
 
 const GRPC_NOT_FOUND = 5;
+/** Time the library gets to send the final nacks when a subscriber closes. */
+const FINAL_NACK_MS = 5_000;
+/** How long before the shutdown deadline handlers are told to stop (their ctx.signal aborts). */
+const ABORT_BEFORE_DEADLINE_MS = 1_000;
 
 export class PubSubEventBus implements EventBus {
   private readonly topics = new Map<string, Topic>();
@@ -169,10 +173,9 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
         maxBytes: this.bus.options.maxInFlightBytes ?? Defaults.maxInFlightBytes,
         allowExcessMessages: false,
       },
-      closeOptions: {
-        behavior: SubscriptionCloseBehaviors.WaitForProcessing,
-        timeout: Duration.from({ milliseconds: this.bus.options.shutdownTimeoutMs ?? Defaults.shutdownTimeoutMs }),
-      },
+      // close() below waits for our own handlers first; by the time the library closes,
+      // whatever it still holds was never started and goes straight back to the broker.
+      closeOptions: { behavior: SubscriptionCloseBehaviors.NackImmediately, timeout: Duration.from({ milliseconds: FINAL_NACK_MS }) },
     });
     let metadata;
     try {
@@ -224,7 +227,7 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     if (this.closing) {
       // Delivered after shutdown began: not ours to start. Redelivered elsewhere.
       m.nack();
-      this.bus.metrics.nacked.inc({ subscription: this.subscription, code: 'SHUTTING_DOWN' });
+      this.dispatcher?.settled('nacked', 'SHUTTING_DOWN');
       return;
     }
     const work = this.handle(m);
@@ -233,10 +236,10 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
   }
 
   private async handle(m: Message): Promise<void> {
-    const labels = { subscription: this.subscription };
+    const d = this.dispatcher!;
     let outcome: Outcome;
     try {
-      outcome = await this.dispatcher!.dispatch({
+      outcome = await d.dispatch({
         data: m.data,
         attributes: m.attributes,
         messageId: m.id,
@@ -253,11 +256,11 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
       case 'ack':
       case 'duplicate':
         m.ack();
-        if (outcome.kind === 'ack') this.bus.metrics.acked.inc(labels);
+        d.settled(outcome.kind === 'ack' ? 'acked' : 'duplicate');
         return;
       case 'nack':
         m.nack();
-        this.bus.metrics.nacked.inc({ ...labels, code: outcome.code });
+        d.settled('nacked', outcome.code);
         return;
       case 'dead-letter':
         await this.deadLetter(m, outcome);
@@ -284,11 +287,11 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
         ...(m.orderingKey ? { [DeadLetterAttributes.OrderingKey]: m.orderingKey } : {}),
       });
       m.ack(); // only once the dead letter is safely on its topic
-      this.bus.metrics.deadLettered.inc({ subscription: this.subscription, code: o.code });
+      this.dispatcher!.settled('dead-lettered', o.code);
     } catch (err) {
       this.log.error({ err, messageId: m.id }, 'could not publish to the dead-letter topic; nacking so nothing is lost');
       m.nack();
-      this.bus.metrics.nacked.inc({ subscription: this.subscription, code: 'DEAD_LETTER_PUBLISH_FAILED' });
+      this.dispatcher!.settled('nacked', 'DEAD_LETTER_PUBLISH_FAILED');
     }
   }
 
@@ -350,23 +353,37 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     };
   }
 
+  /**
+   * Graceful close, in this order: stop starting handlers (messages the library dispatches
+   * from now on are nacked at once), let running handlers finish until shortly before the
+   * deadline, abort the stragglers, then close the stream, which nacks anything still held.
+   *
+   * Not the library's WaitForProcessing: it waits for messages it holds back for flow
+   * control, which it never dispatches once closing, so every shutdown ran to its timeout.
+   */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     if (this.watchdog) clearInterval(this.watchdog);
     await this.ready.catch(() => undefined);
     const timeoutMs = this.bus.options.shutdownTimeoutMs ?? Defaults.shutdownTimeoutMs;
-    // Warn handlers shortly before the library nacks what is still running.
-    const abortTimer = setTimeout(() => this.abort.abort(new Error('shutting down')), Math.max(0, timeoutMs - 1000));
-    abortTimer.unref();
+    const finished = async (): Promise<void> => {
+      while (this.inFlightWork.size > 0) await Promise.allSettled([...this.inFlightWork]);
+    };
+    const within = (ms: number): Promise<boolean> =>
+      Promise.race([finished().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, ms)).unref())]);
+    if (this.inFlightWork.size > 0) this.log.info({ inFlight: this.inFlightWork.size, timeoutMs }, 'waiting for in-flight handlers');
+    if (!(await within(timeoutMs - ABORT_BEFORE_DEADLINE_MS))) {
+      this.log.warn({ inFlight: this.inFlightWork.size }, 'handlers still running at the shutdown deadline: aborting them; their messages will be redelivered');
+      this.abort.abort(new Error('shutting down'));
+      await within(ABORT_BEFORE_DEADLINE_MS);
+    }
     try {
-      // Stops the stream at once, waits for in-flight messages (WaitForProcessing), nacks the rest.
       await this.sub?.close();
-      await Promise.allSettled([...this.inFlightWork]);
     } finally {
-      clearTimeout(abortTimer);
       this.open = false;
     }
     this.log.info('subscription closed');
   }
+
 }

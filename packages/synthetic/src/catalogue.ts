@@ -144,6 +144,7 @@ export function createCatalogue(rng: Rng, merchantCount: number, productCount: n
       brands: brandsFor(kind, merchantRng),
       size: merchantRng.lognormal(1, 0.6) * KIND_SIZE[kind],
       orderable: new Map(),
+      sells: [],
       products: [],
     };
   });
@@ -202,6 +203,7 @@ export function createCatalogue(rng: Rng, merchantCount: number, productCount: n
     }
   });
 
+  for (const m of merchants) m.sells.push(...Categories.filter((c) => m.orderable.has(c)));
   linkPairs(merchants, rng.fork('pairs'));
   return indexCatalogue(merchants, products);
 }

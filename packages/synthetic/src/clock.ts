@@ -2,12 +2,44 @@
 
 export const MS = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** Year, month, day of a day count since 1970-01-01 (Hinnant's civil-from-days). */
+function civil(days: number): [year: number, month: number, day: number] {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
+/**
+ * The same string as `new Date(ms).toISOString()` for years 1000-9999, by arithmetic.
+ * Generating an order formats two timestamps, and `Date#toISOString` was a fifth of the
+ * generator's time.
+ */
 export function iso(epochMs: number): string {
-  return new Date(Math.round(epochMs)).toISOString();
+  const ms = Math.round(epochMs);
+  const days = Math.floor(ms / MS.day);
+  let rest = ms - days * MS.day;
+  const [y, mo, d] = civil(days);
+  const h = Math.floor(rest / MS.hour);
+  rest -= h * MS.hour;
+  const mi = Math.floor(rest / MS.minute);
+  rest -= mi * MS.minute;
+  const s = Math.floor(rest / MS.second);
+  const milli = rest - s * MS.second;
+  const msText = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : String(milli);
+  return `${y}-${TWO_DIGITS[mo]}-${TWO_DIGITS[d]}T${TWO_DIGITS[h]}:${TWO_DIGITS[mi]}:${TWO_DIGITS[s]}.${msText}Z`;
 }
 
 export function yyyymmdd(epochMs: number): string {
-  return iso(epochMs).slice(0, 10).replaceAll('-', '');
+  const [y, mo, d] = civil(Math.floor(Math.round(epochMs) / MS.day));
+  return `${y}${TWO_DIGITS[mo]}${TWO_DIGITS[d]}`;
 }
 
 /**

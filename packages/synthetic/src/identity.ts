@@ -35,17 +35,24 @@ function emailToken(text: string): string {
 }
 
 /**
- * A building-level key for an address: the same street line, postcode and country, whatever
- * is written on line 2 (flat numbers, "c/o" names, pick-up point labels). Fraudsters vary
- * line 2 to dodge exact matching; a graph built on this key still joins them.
+ * A building-level key for an address: street and number, postcode and country, ignoring
+ * whatever follows the first ", " of line1 (flat numbers, "c/o" names, pick-up point labels;
+ * the contract joins further address lines onto line1 that way). Fraudsters vary those
+ * extras to dodge exact matching; a graph built on this key still joins them.
  */
 export function addressKey(address: PostalAddress): string {
   const norm = (s: string): string => asciiFold(s).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-  return `${address.country}|${norm(address.postalCode)}|${norm(address.line1)}`;
+  const street = address.line1.split(', ')[0] ?? address.line1;
+  return `${address.country}|${norm(address.postalCode)}|${norm(street)}`;
 }
 
 function fullAddressKey(address: PostalAddress): string {
-  return `${addressKey(address)}|${address.line2 ?? ''}`;
+  return `${address.country}|${address.postalCode}|${address.line1}`;
+}
+
+/** Appends a further address line the way the contract wants it: after ", " on line1. */
+export function withExtraLine(address: PostalAddress, extra: string): PostalAddress {
+  return { ...address, line1: `${address.line1}, ${extra}` };
 }
 
 export function pickAgent(agents: readonly AgentRef[], rng: Rng): string {
@@ -68,13 +75,12 @@ export interface Ids {
 
 /**
  * Makes people, contact details, addresses, network addresses, devices and payment
- * instruments. It remembers what it handed out so that emails, phones, homes and home IPs are
+ * instruments. It remembers what it handed out so that emails, homes and home IPs are
  * unique unless sharing is meant (households, pick-up points, mobile carrier NAT, fraud).
  */
 export class IdentityFactory {
   readonly ids: Ids;
   readonly #emails: UniqueKeys;
-  readonly #phones: UniqueKeys;
   readonly #homes: UniqueKeys;
   readonly #homeIps: UniqueKeys;
   readonly #mobilePools: ReadonlyMap<MarketCode, readonly string[]>;
@@ -82,12 +88,12 @@ export class IdentityFactory {
 
   private constructor(
     ids: Ids,
-    registries: readonly [UniqueKeys, UniqueKeys, UniqueKeys, UniqueKeys],
+    registries: readonly [UniqueKeys, UniqueKeys, UniqueKeys],
     mobilePools: ReadonlyMap<MarketCode, readonly string[]>,
     pickupPoints: ReadonlyMap<string, readonly PostalAddress[]>,
   ) {
     this.ids = ids;
-    [this.#emails, this.#phones, this.#homes, this.#homeIps] = registries;
+    [this.#emails, this.#homes, this.#homeIps] = registries;
     this.#mobilePools = mobilePools;
     this.#pickupPoints = pickupPoints;
   }
@@ -105,7 +111,7 @@ export class IdentityFactory {
       cards: new IdMinter('card-fp-', salt('cards')),
       banks: new IdMinter('bank-fp-', salt('banks')),
     };
-    const registries = [new UniqueKeys(), new UniqueKeys(), new UniqueKeys(), new UniqueKeys()] as const;
+    const registries = [new UniqueKeys(), new UniqueKeys(), new UniqueKeys()] as const;
     const mobilePools = new Map<MarketCode, string[]>();
     const pickupPoints = new Map<string, PostalAddress[]>();
     const poolRng = rng.fork('mobile-pools');
@@ -124,8 +130,7 @@ export class IdentityFactory {
         for (let i = 0; i < count; i++) {
           const street = streetLine(market, pickupRng);
           points.push({
-            line1: street,
-            line2: `Pick-up point: ${pickupRng.pick(market.pickupChains)}`,
+            line1: `${street}, Pick-up point ${pickupRng.pick(market.pickupChains)}`,
             city: city.name,
             postalCode: fillPattern(pickupRng.pick(city.postal), pickupRng),
             country: market.code,
@@ -148,7 +153,7 @@ export class IdentityFactory {
     };
     return new IdentityFactory(
       ids,
-      [this.#emails.clone(), this.#phones.clone(), this.#homes.clone(), this.#homeIps.clone()],
+      [this.#emails.clone(), this.#homes.clone(), this.#homeIps.clone()],
       this.#mobilePools,
       this.#pickupPoints,
     );
@@ -180,11 +185,7 @@ export class IdentityFactory {
     return this.#emails.claim(make, (e) => e, 200);
   }
 
-  phone(market: MarketRef, rng: Rng): string {
-    return this.#phones.claim(() => fillPattern(rng.pick(market.phonePatterns), rng), (p) => p, 200);
-  }
-
-  /** A street address; `unique` claims it so no other household lives there. */
+  /** A street address, sometimes with a flat or floor; `unique` claims it so no other household lives there. */
   streetAddress(market: MarketRef, city: CityRef, rng: Rng, unique: boolean): PostalAddress {
     const make = (): PostalAddress => {
       const address: PostalAddress = {
@@ -193,7 +194,7 @@ export class IdentityFactory {
         postalCode: fillPattern(rng.pick(city.postal), rng),
         country: market.code,
       };
-      return rng.chance(market.unitShare) ? { ...address, line2: fillPattern(rng.pick(market.unitPatterns), rng) } : address;
+      return rng.chance(market.unitShare) ? withExtraLine(address, fillPattern(rng.pick(market.unitPatterns), rng)) : address;
     };
     return unique ? this.#homes.claim(make, fullAddressKey, 200) : make();
   }

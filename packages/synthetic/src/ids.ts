@@ -25,8 +25,14 @@ export function hashString(text: string, seed = 0): number {
   return fmix32(h);
 }
 
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Eight lower-case hex digits; a table lookup because `toString(16)` showed up in profiles. */
 export function hex8(value: number): string {
-  return (value >>> 0).toString(16).padStart(8, '0');
+  const v = value >>> 0;
+  return (
+    (HEX_BYTES[v >>> 24] as string) + (HEX_BYTES[(v >>> 16) & 0xff] as string) + (HEX_BYTES[(v >>> 8) & 0xff] as string) + (HEX_BYTES[v & 0xff] as string)
+  );
 }
 
 /**
@@ -56,7 +62,7 @@ export class IdMinter {
   }
 }
 
-/** Remembers keys already handed out so generated emails, phones and homes stay unique. */
+/** Remembers keys already handed out so generated emails, homes and home IPs stay unique. */
 export class UniqueKeys {
   readonly #keys: Set<string>;
 

@@ -17,6 +17,8 @@ export interface Merchant {
   readonly size: number;
   /** Products that can be ordered (active, in stock), per category. */
   readonly orderable: Map<Category, Product[]>;
+  /** The keys of `orderable`, in `Categories` order. */
+  readonly sells: Category[];
   readonly products: Product[];
 }
 
@@ -71,24 +73,27 @@ export interface Household {
   readonly address: PostalAddress;
   readonly homeIp: string;
   /** A family tablet every member orders from now and then. */
-  readonly sharedDevice?: Device;
+  readonly sharedDevice: Device | undefined;
 }
 
+/**
+ * Optional facts are `T | undefined` rather than optional properties so every shopper has the
+ * same object shape, which keeps property access in the per-order loop monomorphic.
+ */
 export interface Shopper {
   readonly index: number;
   readonly id: string;
   readonly market: MarketRef;
   readonly person: Person;
   readonly email: string;
-  readonly phone?: string;
   /** Undefined: signs up at the first order of a stream. */
-  readonly createdAt?: number;
+  readonly createdAt: number | undefined;
   readonly household: Household;
   readonly devices: readonly Device[];
   readonly cards: readonly Instrument[];
-  readonly bank?: Instrument;
+  readonly bank: Instrument | undefined;
   /** Pick-up point this shopper uses, and how often. */
-  readonly pickupPoint?: PostalAddress;
+  readonly pickupPoint: PostalAddress | undefined;
   readonly pickupShare: number;
   /** Weights over `Categories`, index-aligned; sums to 1. */
   readonly categoryWeights: readonly number[];
@@ -100,7 +105,8 @@ export interface Shopper {
   readonly shoeSize: string;
   /** Weights over card, pay_later, instalments, bank_transfer. */
   readonly methodWeights: readonly number[];
-  readonly activity: number;
+  /** Relative purchase rate, normalised to mean 1 once the population exists. */
+  activity: number;
 }
 
 export interface Line {
@@ -115,7 +121,6 @@ export interface OrderDraft {
   readonly at: number;
   readonly userId: string;
   readonly email: string;
-  readonly phone?: string;
   readonly accountCreatedAt: number;
   readonly merchant: Merchant;
   readonly channel: Channel;

@@ -1,6 +1,16 @@
 import type { OrderPlacedEvent } from '@commerce/contracts';
 import { iso } from './clock.js';
 import type { OrderDraft } from './model.js';
+import { LETTER_SIZES, ONE_SIZE, SHOE_SIZES } from './reference/fashion.js';
+
+/** SKU size codes ("ONE SIZE" becomes "onesize"), precomputed: a regex per item showed in profiles. */
+const SIZE_CODES: ReadonlyMap<string, string> = new Map(
+  [...LETTER_SIZES, ...SHOE_SIZES, ONE_SIZE].map((s) => [s, s.toLowerCase().replace(/\s+/g, '')]),
+);
+
+function sizeCode(size: string): string {
+  return SIZE_CODES.get(size) ?? size.toLowerCase().replace(/\s+/g, '');
+}
 
 /** The `order-placed` payload of a draft. Every nested object is fresh, so callers may mutate events. */
 export function orderEvent(d: OrderDraft, orderId: string): OrderPlacedEvent {
@@ -9,7 +19,7 @@ export function orderEvent(d: OrderDraft, orderId: string): OrderPlacedEvent {
   const items = d.lines.map((l) => {
     total += l.product.price * l.quantity;
     return {
-      sku: `${l.product.id}-${l.colour.code}-${l.size.toLowerCase().replace(/\s+/g, '')}`,
+      sku: `${l.product.id}-${l.colour.code}-${sizeCode(l.size)}`,
       productId: l.product.id,
       title: l.product.title,
       category: l.product.category,
@@ -28,11 +38,7 @@ export function orderEvent(d: OrderDraft, orderId: string): OrderPlacedEvent {
     channel: d.channel,
     total: { value: total, currency },
     items,
-    customer: {
-      email: d.email,
-      accountCreatedAt: iso(d.accountCreatedAt),
-      ...(d.phone !== undefined ? { phone: d.phone } : {}),
-    },
+    customer: { email: d.email, accountCreatedAt: iso(d.accountCreatedAt) },
     payment: {
       method: d.method,
       instrumentId: instrument.id,

@@ -15,9 +15,12 @@ const PICKUP_MARKETS = new Set(['SE', 'NO', 'DK', 'FI']);
 /** Total Dirichlet concentration of category tastes: low, so most shoppers favour two or three. */
 const CATEGORY_CONCENTRATION = 2.4;
 
+const TIER_RANK: Readonly<Record<BrandTier, number>> = { budget: 0, mid: 1, premium: 2, luxury: 3 };
+/** How much a shopper of one tier likes a brand, by how many tiers apart they are. */
+const FIT_BY_DISTANCE = [3, 1, 0.25, 0.05] as const;
+
 export function tierFit(a: BrandTier, b: BrandTier): number {
-  const d = Math.abs(BrandTiers.indexOf(a) - BrandTiers.indexOf(b));
-  return [3, 1, 0.25, 0.05][d] as number;
+  return FIT_BY_DISTANCE[Math.abs(TIER_RANK[a] - TIER_RANK[b])] as number;
 }
 
 interface HouseholdDraft {
@@ -36,25 +39,44 @@ function makeHousehold(market: MarketRef, identity: IdentityFactory, rng: Rng): 
     city,
     address: identity.streetAddress(market, city, rng, true),
     homeIp: identity.homeIp(market, rng),
-    ...(sharedDevice ? { sharedDevice } : {}),
+    sharedDevice,
   };
   return size > 1 && rng.chance(0.6) ? { household, size, sharedSurname: rng.pick(market.lastNames) } : { household, size };
+}
+
+/** What the population needs to know about a merchant, computed once instead of per shopper. */
+interface MerchantFacts {
+  readonly merchant: Merchant;
+  /** Mean tier fit of its brands for a shopper of each tier. */
+  readonly fit: Readonly<Record<BrandTier, number>>;
+  /** Index-aligned with `Categories`: does it sell the category. */
+  readonly sells: readonly boolean[];
+}
+
+function merchantFacts(merchants: readonly Merchant[]): MerchantFacts[] {
+  return merchants.map((merchant) => ({
+    merchant,
+    fit: Object.fromEntries(
+      BrandTiers.map((t) => [t, merchant.brands.reduce((s, b) => s + tierFit(t, b.tier), 0) / merchant.brands.length]),
+    ) as Record<BrandTier, number>,
+    sells: Categories.map((c) => merchant.orderable.has(c)),
+  }));
 }
 
 function favouriteMerchants(
   market: MarketRef,
   tier: BrandTier,
   categoryWeights: readonly number[],
-  merchants: readonly Merchant[],
+  facts: readonly MerchantFacts[],
   rng: Rng,
 ): Merchant[] {
-  const weights = merchants.map((m) => {
-    const home = m.market.currency === market.currency ? 8 : 0.3;
-    const fit = m.brands.reduce((s, b) => s + tierFit(tier, b.tier), 0) / m.brands.length;
-    const taste = Categories.reduce((s, c, i) => s + (m.orderable.has(c) ? (categoryWeights[i] as number) : 0), 0);
-    return home * m.size * fit * (0.05 + taste);
+  const weights = facts.map(({ merchant, fit, sells }) => {
+    const home = merchant.market.currency === market.currency ? 8 : 0.3;
+    let taste = 0.05;
+    for (let i = 0; i < sells.length; i++) if (sells[i]) taste += categoryWeights[i] as number;
+    return home * merchant.size * fit[tier] * taste;
   });
-  return rng.weightedSample(merchants, weights, rng.int(2, 4));
+  return rng.weightedSample(facts, weights, rng.int(2, 4)).map((f) => f.merchant);
 }
 
 export function createPopulation(
@@ -66,6 +88,7 @@ export function createPopulation(
   marketOf: readonly MarketRef[],
 ): Shopper[] {
   const shoppers: Shopper[] = [];
+  const facts = merchantFacts(catalogue.merchants);
   let current: HouseholdDraft | undefined;
   let left = 0;
   for (let index = 0; index < count; index++) {
@@ -95,7 +118,7 @@ export function createPopulation(
 
     const categoryWeights = rng.dirichlet(Categories.map((c) => CATEGORIES[c].weight * CATEGORY_CONCENTRATION));
     const tier = rng.weighted(BrandTiers, [0.3, 0.45, 0.2, 0.05]);
-    const merchants = favouriteMerchants(market, tier, categoryWeights, catalogue.merchants, rng);
+    const merchants = favouriteMerchants(market, tier, categoryWeights, facts, rng);
     const carried = [...new Map(merchants.flatMap((m) => m.brands).map((b) => [b.name, b])).values()];
     const brands = new Set(rng.weightedSample(carried, carried.map((b) => tierFit(tier, b.tier)), rng.int(2, 4)).map((b) => b.name));
     const colours = new Set<string>();
@@ -110,13 +133,13 @@ export function createPopulation(
       market,
       person,
       email: identity.personalEmail(person, market, rng),
-      ...(rng.chance(0.85) ? { phone: identity.phone(market, rng) } : {}),
-      ...(createdAt !== undefined ? { createdAt } : {}),
+      createdAt,
       household,
       devices,
       cards,
-      ...(bank ? { bank } : {}),
-      ...(pickupPoint ? { pickupPoint, pickupShare: rng.between(0.5, 0.95) } : { pickupShare: 0 }),
+      bank,
+      pickupPoint,
+      pickupShare: pickupPoint ? rng.between(0.5, 0.95) : 0,
       categoryWeights,
       brands,
       colours,
@@ -126,11 +149,13 @@ export function createPopulation(
       shoeSize: String(Math.min(46, Math.max(35, Math.round(rng.normal(39, 2))))),
       methodWeights,
       // Heavy-tailed purchase rates: a few shoppers buy every week, most a few times a year.
-      activity: rng.lognormal(1, 1.1),
+      // Capped so no single shopper dominates a small population's stream.
+      activity: Math.min(25, rng.lognormal(1, 0.9)),
     });
   }
   const mean = shoppers.reduce((s, x) => s + x.activity, 0) / Math.max(1, shoppers.length);
-  return shoppers.map((s) => ({ ...s, activity: s.activity / mean }));
+  for (const s of shoppers) s.activity /= mean;
+  return shoppers;
 }
 
 /** Markets for `count` shoppers, in proportion to the market weights and in household-friendly runs. */

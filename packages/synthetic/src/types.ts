@@ -1,6 +1,6 @@
 /** The package's public types. Internal model types live in `model.ts`. */
 import type { FraudLabelReportedEvent, OrderPlacedEvent, ProductUpdatedEvent } from '@commerce/contracts';
-import type { BrandTier, Category } from './reference/fashion.js';
+import type { BrandTier, Category, MerchantKind } from './reference/fashion.js';
 import type { Currency, MarketCode } from './reference/markets.js';
 
 export const FraudPatterns = {
@@ -75,9 +75,12 @@ export interface ResolvedWorldOptions {
 export interface OrderStreamOptions {
   /** Orders to generate, exactly. */
   readonly count: number;
-  /** Mean orders per second of simulated time (the spacing of `placedAt`, not generation speed). */
+  /**
+   * Mean orders per second of simulated time (the spacing of `placedAt`, not generation
+   * speed): the stream spans about `count / ratePerSecond` seconds from the world's start.
+   */
   readonly ratePerSecond?: number;
-  /** Follow a day/night curve; otherwise arrivals are homogeneous. */
+  /** Within that span, follow a day/night curve (busy evenings, quiet small hours). */
   readonly diurnal?: boolean;
 }
 
@@ -99,7 +102,7 @@ export interface MerchantProfile {
   readonly name: string;
   readonly country: MarketCode;
   readonly currency: Currency;
-  readonly kind: string;
+  readonly kind: MerchantKind;
   readonly brands: readonly string[];
   readonly categories: readonly Category[];
 }

@@ -130,8 +130,12 @@ class SyntheticWorld implements World {
     const arrivals = streamRng.fork('arrivals');
     const honest = new HonestOrders(this.#catalogue, identity, honestRng, this.#shoppers.length);
     const honestCount = count - fraud.length;
-    const perMs = honestCount / horizonMs;
     const activityStart = diurnal ? this.#clock.activityAt(this.#startMs) : this.#startMs;
+    // The rate is the mean over the stream's own window, not over a day: a 40-second demo
+    // stream starting at night still runs at ratePerSecond, and a month-long one still ends
+    // after count / ratePerSecond.
+    const activityEnd = diurnal ? this.#clock.activityAt(this.#startMs + horizonMs) : this.#startMs + horizonMs;
+    const perMs = honestCount / (activityEnd - activityStart);
     const orderSalt = hashString('orders', streamRng.seed);
     let activity = activityStart;
     let seq = 0;

@@ -8,13 +8,13 @@
  * a new device, a foreign IP and a new address; and because one crew works through several
  * victims, those new nodes are shared between otherwise unrelated old accounts.
  */
-import { instalmentCount, instalmentsAllowed } from '../basket.js';
+import { instalmentCount, instalmentsAllowed, lineTotal } from '../basket.js';
 import { MS } from '../clock.js';
 import { addressKey, attackerCountry, pickCity } from '../identity.js';
 import type { Device, Instrument, OrderDraft, PaymentMethod, Shopper } from '../model.js';
 import type { Rng } from '../rng.js';
 import { FraudPatterns, type PostalAddress } from '../types.js';
-import { fillBudget, lineTotal, placeCampaign, resaleBasket, type FraudContext } from './common.js';
+import { fillBudget, placeCampaign, resaleBasket, type FraudContext } from './common.js';
 
 /** Only accounts at least this old are worth taking over (and only they have the credit). */
 export const ATO_MIN_ACCOUNT_AGE_DAYS = 365;
@@ -67,7 +67,6 @@ function crew(ctx: FraudContext, rng: Rng, victims: Shopper[], taken: Set<Shoppe
         at: Math.round(at),
         userId: victim.id,
         email: victim.email,
-        ...(victim.phone !== undefined ? { phone: victim.phone } : {}),
         accountCreatedAt: victim.createdAt as number,
         merchant,
         channel: device.channel,

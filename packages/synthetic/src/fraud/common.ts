@@ -1,5 +1,5 @@
 /** What every fraud pattern needs: a context, time placement, budgets and resale baskets. */
-import { colourFor, lineTotal, makeLine } from '../basket.js';
+import { colourFor, makeLine } from '../basket.js';
 import type { Catalogue } from '../catalogue.js';
 import type { IdentityFactory } from '../identity.js';
 import type { IdMinter } from '../ids.js';
@@ -73,5 +73,3 @@ export function resaleBasket(rng: Rng, catalogue: Catalogue, market: MarketRef, 
   }
   return lines;
 }
-
-export { lineTotal };

@@ -7,18 +7,17 @@
  * to many instruments used once or twice, whose billing addresses are all different, while
  * the shipping edges converge on a few drops shared across the mules. Spread over weeks.
  */
-import { instalmentCount, instalmentsAllowed } from '../basket.js';
+import { instalmentCount, instalmentsAllowed, lineTotal } from '../basket.js';
 import { MS } from '../clock.js';
 import { pickCity, stolenCardCountry } from '../identity.js';
 import type { Device, Instrument, OrderDraft, PaymentMethod, Person } from '../model.js';
 import type { Rng } from '../rng.js';
 import { FraudPatterns, type PostalAddress } from '../types.js';
-import { fillBudget, lineTotal, placeCampaign, resaleBasket, targetMarket, type FraudContext } from './common.js';
+import { fillBudget, placeCampaign, resaleBasket, targetMarket, type FraudContext } from './common.js';
 
 interface MuleAccount {
   readonly userId: string;
   readonly email: string;
-  readonly phone?: string;
   readonly createdAt: number;
   readonly device: Device;
   readonly homeIp: string;
@@ -36,7 +35,6 @@ function campaign(ctx: FraudContext, rng: Rng): OrderDraft[] {
     return {
       userId: identity.ids.users.next(),
       email: identity.personalEmail(person, market, rng),
-      ...(rng.chance(0.7) ? { phone: identity.phone(market, rng) } : {}),
       // Recruited accounts, or accounts opened and left to age so they pass new-account checks.
       createdAt: start - Math.round(rng.between(30, 400) * MS.day),
       device: identity.device(rng.chance(0.6) ? 'phone' : 'desktop', rng),
@@ -82,7 +80,6 @@ function campaign(ctx: FraudContext, rng: Rng): OrderDraft[] {
       at,
       userId: mule.userId,
       email: mule.email,
-      ...(mule.phone !== undefined ? { phone: mule.phone } : {}),
       accountCreatedAt: mule.createdAt,
       merchant,
       channel: mule.device.channel,

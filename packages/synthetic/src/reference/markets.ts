@@ -43,7 +43,6 @@ export interface MarketRef {
   readonly firstNames: readonly string[];
   readonly lastNames: readonly string[];
   readonly emailDomains: readonly (readonly [domain: string, weight: number])[];
-  readonly phonePatterns: readonly string[];
   /** Fixed-line broadband, first two octets. */
   readonly broadband: readonly string[];
   /** Mobile carriers, first two octets; carriers put many subscribers behind one address (CGNAT). */
@@ -74,7 +73,6 @@ export const MARKETS: Readonly<Record<MarketCode, MarketRef>> = {
     firstNames: ['Alva', 'Elsa', 'Maja', 'Astrid', 'Wilma', 'Saga', 'Ebba', 'Alice', 'Olivia', 'Vera', 'Freja', 'Ella', 'Selma', 'Signe', 'Elin', 'Klara', 'Linnea', 'Sara', 'Emma', 'Johanna', 'Hanna', 'Ida', 'Oscar', 'William', 'Liam', 'Lucas', 'Elias', 'Hugo', 'Noah', 'Erik', 'Johan', 'Karl', 'Anders', 'Nils', 'Axel', 'Viktor', 'Filip', 'Gustav'],
     lastNames: ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Pettersson', 'Jonsson', 'Lindberg', 'Lindqvist', 'Lind', 'Berg', 'Axelsson', 'Bergström', 'Lundberg', 'Holm', 'Sandberg', 'Ström', 'Åberg', 'Sjöberg', 'Wallin', 'Engström', 'Lundgren', 'Forsberg', 'Nyström', 'Hedlund'],
     emailDomains: [['gmail.com', 0.38], ['hotmail.com', 0.15], ['outlook.com', 0.1], ['icloud.com', 0.12], ['telia.com', 0.07], ['live.se', 0.06], ['yahoo.se', 0.04], ['bredband.net', 0.05], ['spray.se', 0.03]],
-    phonePatterns: ['+46 70 ### ## ##', '+46 72 ### ## ##', '+46 73 ### ## ##', '+46 76 ### ## ##', '+46 79 ### ## ##'],
     broadband: ['81.230', '90.224', '83.253', '213.112'], mobile: ['78.67', '46.59'], mobileV6: '2a02:aa1',
     cardBins: ['454545', '457123', '489876', '516730', '522604', '475130'], bankCodes: ['se-3300', 'se-5000', 'se-6000', 'se-8000', 'se-9020'],
     pickupChains: ['ICA Nära', 'Coop', 'Pressbyrån', 'Hemköp', 'Circle K', 'Instabox skåp'],
@@ -93,7 +91,6 @@ export const MARKETS: Readonly<Record<MarketCode, MarketRef>> = {
     firstNames: ['Nora', 'Emma', 'Ella', 'Sofie', 'Ingrid', 'Olivia', 'Maja', 'Leah', 'Sara', 'Frida', 'Hedda', 'Thea', 'Jakob', 'Emil', 'Noah', 'Oliver', 'Filip', 'William', 'Lukas', 'Henrik', 'Magnus', 'Sondre'],
     lastNames: ['Hansen', 'Johansen', 'Olsen', 'Larsen', 'Andersen', 'Pedersen', 'Nilsen', 'Kristiansen', 'Jensen', 'Karlsen', 'Johnsen', 'Pettersen', 'Eriksen', 'Berg', 'Haugen', 'Hagen', 'Johannessen', 'Andreassen', 'Jacobsen', 'Dahl', 'Halvorsen', 'Lie', 'Solberg', 'Bakken'],
     emailDomains: [['gmail.com', 0.45], ['hotmail.com', 0.14], ['online.no', 0.1], ['icloud.com', 0.12], ['outlook.com', 0.1], ['live.no', 0.05], ['yahoo.no', 0.04]],
-    phonePatterns: ['+47 9## ## ###', '+47 4## ## ###'],
     broadband: ['84.208', '84.212', '109.247', '81.166'], mobile: ['77.16', '46.15'],
     cardBins: ['492500', '458106', '520473', '557841'], bankCodes: ['no-1503', 'no-1200', 'no-3000', 'no-9710'],
     pickupChains: ['Posten i butikk Kiwi', 'Post i butikk Rema 1000', 'Narvesen', 'Helthjem Joker', 'Posten pakkeboks'],
@@ -112,7 +109,6 @@ export const MARKETS: Readonly<Record<MarketCode, MarketRef>> = {
     firstNames: ['Ida', 'Freja', 'Clara', 'Emma', 'Alma', 'Karla', 'Anna', 'Sofie', 'Laura', 'Mathilde', 'Nanna', 'Signe', 'Josefine', 'Mikkel', 'Frederik', 'Mads', 'Rasmus', 'Oliver', 'Magnus', 'Christian', 'Jonas', 'Anders'],
     lastNames: ['Nielsen', 'Jensen', 'Hansen', 'Pedersen', 'Andersen', 'Christensen', 'Larsen', 'Sørensen', 'Rasmussen', 'Jørgensen', 'Petersen', 'Madsen', 'Kristensen', 'Olsen', 'Thomsen', 'Poulsen', 'Johansen', 'Møller', 'Mortensen', 'Knudsen'],
     emailDomains: [['gmail.com', 0.42], ['hotmail.com', 0.16], ['outlook.dk', 0.08], ['icloud.com', 0.12], ['live.dk', 0.08], ['mail.dk', 0.07], ['jubii.dk', 0.04], ['yahoo.dk', 0.03]],
-    phonePatterns: ['+45 2# ## ## ##', '+45 3# ## ## ##', '+45 4# ## ## ##', '+45 5# ## ## ##', '+45 6# ## ## ##'],
     broadband: ['87.48', '80.62', '2.104', '93.161'], mobile: ['5.186', '37.96'],
     cardBins: ['457172', '571300', '521837', '403280'], bankCodes: ['dk-2000', 'dk-3000', 'dk-9570', 'dk-5301'],
     pickupChains: ['Netto', 'Føtex', 'SuperBrugsen', 'Pakkeboks GLS', 'Daglí Brugsen'],
@@ -131,7 +127,6 @@ export const MARKETS: Readonly<Record<MarketCode, MarketRef>> = {
     firstNames: ['Aino', 'Eevi', 'Helmi', 'Sofia', 'Aada', 'Ella', 'Emma', 'Venla', 'Linnea', 'Iida', 'Pihla', 'Siiri', 'Onni', 'Eino', 'Väinö', 'Elias', 'Leo', 'Mikael', 'Juho', 'Matias', 'Ville', 'Antti'],
     lastNames: ['Korhonen', 'Virtanen', 'Mäkinen', 'Nieminen', 'Mäkelä', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen', 'Järvinen', 'Lehtonen', 'Lehtinen', 'Saarinen', 'Salminen', 'Heinonen', 'Niemi', 'Heikkilä', 'Kinnunen', 'Salonen', 'Turunen'],
     emailDomains: [['gmail.com', 0.42], ['hotmail.com', 0.13], ['outlook.com', 0.1], ['icloud.com', 0.1], ['luukku.com', 0.08], ['kolumbus.fi', 0.05], ['yahoo.com', 0.05], ['elisanet.fi', 0.07]],
-    phonePatterns: ['+358 40 ### ####', '+358 41 ### ####', '+358 44 ### ####', '+358 50 ### ####'],
     broadband: ['91.152', '85.76', '88.193', '84.248'], mobile: ['176.72', '37.33'],
     cardBins: ['415301', '479387', '542210', '535108'], bankCodes: ['fi-nord', 'fi-op', 'fi-danske', 'fi-spank'],
     pickupChains: ['K-Market', 'S-Market', 'R-kioski', 'Posti Pakettiautomaatti', 'Alepa'],
@@ -152,7 +147,6 @@ export const MARKETS: Readonly<Record<MarketCode, MarketRef>> = {
     firstNames: ['Mia', 'Emilia', 'Hannah', 'Sophia', 'Lina', 'Lea', 'Marie', 'Lena', 'Anna', 'Laura', 'Julia', 'Katharina', 'Johanna', 'Lukas', 'Leon', 'Paul', 'Jonas', 'Felix', 'Finn', 'Maximilian', 'Elias', 'Tobias'],
     lastNames: ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Koch', 'Richter', 'Bauer', 'Klein', 'Wolf', 'Schröder', 'Neumann', 'Schwarz', 'Zimmermann', 'Braun', 'Krüger', 'Hartmann'],
     emailDomains: [['gmail.com', 0.3], ['web.de', 0.2], ['gmx.de', 0.19], ['t-online.de', 0.1], ['outlook.de', 0.06], ['icloud.com', 0.08], ['yahoo.de', 0.04], ['posteo.de', 0.03]],
-    phonePatterns: ['+49 151 ########', '+49 160 #######', '+49 170 #######', '+49 176 ########', '+49 157 ########'],
     broadband: ['91.64', '84.128', '93.192', '79.192', '87.123'], mobile: ['80.187', '109.40'], mobileV6: '2a01:598',
     cardBins: ['490762', '542155', '455600', '518602', '401371'], bankCodes: ['de-1007', 'de-2005', 'de-3704', 'de-5005', 'de-7002'],
     pickupChains: ['DHL Packstation', 'Hermes PaketShop', 'DHL Paketshop Kiosk', 'DPD Pickup Shop', 'GLS PaketShop'],
@@ -172,7 +166,6 @@ export const MARKETS: Readonly<Record<MarketCode, MarketRef>> = {
     firstNames: ['Olivia', 'Amelia', 'Isla', 'Ava', 'Emily', 'Sophie', 'Grace', 'Lily', 'Freya', 'Charlotte', 'Chloe', 'Holly', 'Priya', 'Oliver', 'George', 'Harry', 'Jack', 'Charlie', 'Thomas', 'James', 'Daniel', 'Samuel'],
     lastNames: ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Patel', 'Khan'],
     emailDomains: [['gmail.com', 0.4], ['hotmail.co.uk', 0.15], ['outlook.com', 0.1], ['icloud.com', 0.12], ['yahoo.co.uk', 0.1], ['btinternet.com', 0.07], ['sky.com', 0.04], ['live.co.uk', 0.02]],
-    phonePatterns: ['+44 7### ######'],
     broadband: ['86.128', '81.96', '92.40', '109.144'], mobile: ['82.132', '176.250'],
     cardBins: ['465859', '475117', '535522', '492181', '543460'], bankCodes: ['gb-2004', 'gb-4000', 'gb-6000', 'gb-0900'],
     pickupChains: ['InPost Locker', 'Evri ParcelShop', 'Collect+ Co-op', 'Post Office', 'Amazon Hub Counter'],
@@ -191,7 +184,6 @@ export const MARKETS: Readonly<Record<MarketCode, MarketRef>> = {
     firstNames: ['Emma', 'Julia', 'Tess', 'Sophie', 'Zoë', 'Mila', 'Sara', 'Anna', 'Eva', 'Lotte', 'Fleur', 'Isa', 'Daan', 'Sem', 'Lucas', 'Levi', 'Finn', 'Milan', 'Bram', 'Jesse', 'Thijs', 'Ruben'],
     lastNames: ['de Jong', 'Jansen', 'de Vries', 'van den Berg', 'van Dijk', 'Bakker', 'Janssen', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Leeuwen', 'Dekker', 'Brouwer'],
     emailDomains: [['gmail.com', 0.4], ['hotmail.com', 0.15], ['outlook.com', 0.1], ['ziggo.nl', 0.09], ['kpnmail.nl', 0.07], ['icloud.com', 0.1], ['live.nl', 0.05], ['xs4all.nl', 0.04]],
-    phonePatterns: ['+31 6 ## ## ## ##'],
     broadband: ['84.104', '77.160', '145.53', '83.160'], mobile: ['62.140', '31.201'],
     cardBins: ['404155', '533311', '465943', '520999'], bankCodes: ['nl-ingb', 'nl-abna', 'nl-rabo', 'nl-snsb', 'nl-bunq'],
     pickupChains: ['PostNL punt Albert Heijn', 'PostNL punt Primera', 'DHL ServicePoint Bruna', 'DHL Parcelshop Jumbo', 'PostNL pakketautomaat'],

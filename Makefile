@@ -1,0 +1,60 @@
+# The two commands a newcomer needs:  make demo   and   make test
+# Each installs what it needs. Everything else here is a step of those two.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export NODE_OPTIONS := --experimental-vm-modules
+TSX := npx tsx --conditions=development
+PUBSUB_EMULATOR_HOST ?= 127.0.0.1:8085
+
+.PHONY: help install build lint check-contracts test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json ## npm ci, only when package-lock.json changed
+
+build: install ## type-check and compile every package (tsc --build)
+	npx tsc --build
+	npx tsc -p tsconfig.tests.json
+
+lint: install ## eslint over the whole repository
+	npx eslint . --max-warnings=0
+
+check-contracts: install ## generated schemas and catalogue are current; no breaking contract change
+	npm run --silent contracts:check
+
+test: build lint check-contracts ## every test: unit, then integration against a Pub/Sub emulator the harness starts
+	node scripts/run-tests.mjs
+
+test-unit: install ## unit tests only (no emulator)
+	node scripts/run-tests.mjs --selectProjects unit
+
+test-integration: install ## integration tests only (starts its own emulator)
+	node scripts/run-tests.mjs --selectProjects integration
+
+demo: build ## the whole system locally on the emulator; ONCE=1 exits after the summary
+	$(TSX) scripts/demo.ts $(if $(ONCE),--once) $(if $(ORDERS),--orders $(ORDERS))
+
+provision: install ## apply infra/topology.yaml to the emulator at PUBSUB_EMULATOR_HOST (or PROJECT=<id> for a real project)
+	$(if $(PROJECT),$(TSX) packages/topology/src/cli.ts --project $(PROJECT),$(TSX) packages/topology/src/cli.ts --emulator-host $(PUBSUB_EMULATOR_HOST))
+
+emulators: install ## start the Pub/Sub and Bigtable emulators in the background (ports 8085, 8086)
+	scripts/emulators.sh start all
+
+emulators-stop: ## stop them
+	scripts/emulators.sh stop all
+
+catalogue: install ## regenerate contracts/generated and contracts/CATALOGUE.md
+	npm run --silent contracts:generate
+
+bench-eventkit: build ## event kit vs raw client throughput on the emulator; last line is JSON
+	$(TSX) scripts/bench-eventkit.ts $(if $(MESSAGES),--messages $(MESSAGES))
+
+clean: ## remove build output and scratch files
+	npx tsc --build --clean
+	rm -rf .tmp

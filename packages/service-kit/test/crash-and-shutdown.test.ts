@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OrderPlaced } from '@commerce/contracts';
+import { PubSubEventBus, createPubSubClient } from '@commerce/event-kit';
+import { emulatorHost, eventually, order, orderTopology, provisioned, uniqueProject } from '@commerce/testing';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/ledger-service.ts', import.meta.url));
+
+interface Child {
+  process: ChildProcess;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+function startLedger(projectId: string, dir: string, env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', FIXTURE], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      GOOGLE_CLOUD_PROJECT: projectId,
+      PUBSUB_EMULATOR_HOST: emulatorHost(),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      MAX_IN_FLIGHT: '20',
+      SHUTDOWN_TIMEOUT_MS: '15000',
+      LEDGER_FILE: join(dir, 'ledger.log'),
+      IDS_FILE: join(dir, 'processed-ids.log'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean).map((l) => `stderr: ${l}`)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { process: child, lines, exited };
+}
+
+function ledger(dir: string): string[] {
+  const path = join(dir, 'ledger.log');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+/** Event id -> how many times its effect was written. */
+function effectCounts(dir: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of ledger(dir)) {
+    const id = line.split(' ')[0]!;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function publishOrders(projectId: string, n: number): Promise<string[]> {
+  const bus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId, emulatorHost: emulatorHost() }), source: 'test' });
+  const receipts = await Promise.all(Array.from({ length: n }, (_, i) => bus.publish(OrderPlaced, order(i, `u-${i}`))));
+  await bus.close();
+  return receipts.map((r) => r.eventId);
+}
+
+describe('a service process against the emulator', () => {
+  it('a handler killed with SIGKILL mid-handling is redelivered, and every effect happens exactly once', async () => {
+    const projectId = uniqueProject('sigkill');
+    const pubsub = await provisioned(projectId, orderTopology('ledger'));
+    const dir = mkdtempSync(join(tmpdir(), 'sigkill-'));
+    const ids = await publishOrders(projectId, 40);
+
+    const first = startLedger(projectId, dir, { HANG_ON: 'o-17' });
+    // Kill it while o-17's handler is running and every other event has had its effect.
+    expect(await eventually(() => first.lines.includes('hanging o-17') && ledger(dir).length === 39, 60_000)).toBe(true);
+    first.process.kill('SIGKILL');
+    expect(await first.exited).toBeNull();
+
+    const second = startLedger(projectId, dir);
+    expect(await eventually(() => ledger(dir).length >= 40, 90_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 2000)); // room for any wrong second effect to show up
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const counts = effectCounts(dir);
+    expect([...counts.keys()].sort()).toEqual([...ids].sort());
+    expect([...counts.values()].every((c) => c === 1)).toBe(true);
+    // o-17 really was handled twice: started in the killed process, finished after redelivery.
+    expect(second.lines.some((l) => /^start o-17 attempt [2-9]/.test(l))).toBe(true);
+    await pubsub.close();
+  });
+
+  it('SIGTERM under load loses no acknowledged work and leaves no message unprocessed', async () => {
+    const projectId = uniqueProject('sigterm');
+    const pubsub = await provisioned(projectId, orderTopology('ledger'));
+    const dir = mkdtempSync(join(tmpdir(), 'sigterm-'));
+    const ids = await publishOrders(projectId, 300);
+
+    const first = startLedger(projectId, dir, { HANDLE_MS: '300' });
+    const started = (): Set<string> => new Set(first.lines.filter((l) => l.startsWith('start ')).map((l) => l.split(' ')[1]!));
+    // Signal while handlers are mid-flight: started, effect not yet written.
+    expect(await eventually(() => ledger(dir).length >= 40 && started().size >= ledger(dir).length + 5, 60_000, 5)).toBe(true);
+    const atSignal = ledger(dir).length;
+    const inFlightAtSignal = started().size - atSignal;
+    first.process.kill('SIGTERM');
+    expect(await first.exited).toBe(0); // clean shutdown, within its timeout
+    const byFirst = ledger(dir).length;
+    expect(byFirst).toBeGreaterThanOrEqual(atSignal + inFlightAtSignal); // every handler running at SIGTERM finished
+    expect(byFirst).toBeLessThan(ids.length); // and it stopped taking work
+
+    const second = startLedger(projectId, dir, { HANDLE_MS: '1' });
+    expect(await eventually(() => ledger(dir).length >= ids.length, 90_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 2000));
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const counts = effectCounts(dir);
+    expect(counts.size).toBe(ids.length);
+    expect([...counts.keys()].sort()).toEqual([...ids].sort());
+    expect([...counts.values()].filter((c) => c !== 1)).toEqual([]);
+    process.stdout.write(`SIGTERM test: ${atSignal} effects and ${inFlightAtSignal} handlers in flight at SIGTERM, ${byFirst} effects when the first process exited, ${ids.length} in all, no duplicates\n`);
+    await pubsub.close();
+  });
+});
