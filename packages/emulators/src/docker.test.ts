@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { explainUnavailable, type EmulatorAvailability } from './docker.js';
 
 const thisMachineWithoutGcloud: EmulatorAvailability = {
-  gcloud: false, dockerClient: true, dockerEngine: false, nodeVersion: '20.20.2', testcontainers: undefined,
+  gcloud: false, dockerClient: true, dockerEngine: false, nodeVersion: '20.20.2', testcontainers: false,
 };
 
 describe('explainUnavailable', () => {
@@ -10,6 +10,7 @@ describe('explainUnavailable', () => {
     const message = explainUnavailable('pubsub', thisMachineWithoutGcloud);
     expect(message).toContain('gcloud on PATH: no');
     expect(message).toContain('client only, the engine is not reachable');
+    expect(message).toContain('@testcontainers/gcloud: not installed');
     expect(message).toContain('Node.js: 20.20.2 (testcontainers 12 requires Node >= 22.22.0)');
     expect(message).toContain('gcloud components install pubsub-emulator');
     expect(message).toContain('Java 17');
@@ -19,7 +20,7 @@ describe('explainUnavailable', () => {
   });
 
   test('names the Bigtable component and leaves out the Node warning on a new enough Node', () => {
-    const message = explainUnavailable('bigtable', { gcloud: false, dockerClient: false, dockerEngine: undefined, nodeVersion: '22.22.0', testcontainers: undefined });
+    const message = explainUnavailable('bigtable', { gcloud: false, dockerClient: false, dockerEngine: undefined, nodeVersion: '22.22.0', testcontainers: false });
     expect(message).toContain('Docker: not installed');
     expect(message).toContain('gcloud components install bigtable');
     expect(message).toContain('docker compose up bigtable');

@@ -22,13 +22,13 @@ export interface StartEmulatorOptions extends EmulatorOptions {
   runtime?: EmulatorRuntime;
 }
 
-/** What this machine offers for running an emulator; `undefined` means "not checked" (an earlier requirement already failed). */
+/** What this machine offers for running an emulator; `dockerEngine` is `undefined` when there is no docker client to ask. */
 export interface EmulatorAvailability {
   readonly gcloud: boolean;
   readonly dockerClient: boolean;
   readonly dockerEngine: boolean | undefined;
   readonly nodeVersion: string;
-  readonly testcontainers: boolean | undefined;
+  readonly testcontainers: boolean;
 }
 
 // The subset of testcontainers' API used here, typed structurally so this package compiles and
@@ -91,7 +91,7 @@ export async function checkEmulatorAvailability(): Promise<EmulatorAvailability>
   const dockerClient = findOnPath('docker') !== undefined;
   const dockerEngine = dockerClient ? await isDockerEngineReachable() : undefined;
   const nodeVersion = process.versions.node;
-  const testcontainers = dockerEngine ? (await importOptional<GcloudModule>('@testcontainers/gcloud')) !== undefined : undefined;
+  const testcontainers = (await importOptional<GcloudModule>('@testcontainers/gcloud')) !== undefined;
   return { gcloud, dockerClient, dockerEngine, nodeVersion, testcontainers };
 }
 
@@ -107,7 +107,7 @@ export function explainUnavailable(kind: EmulatorKind, found: EmulatorAvailabili
   const docker = !found.dockerClient ? 'not installed'
     : found.dockerEngine ? 'engine reachable'
       : 'client only, the engine is not reachable (`docker info` fails)';
-  const module = found.testcontainers === undefined ? 'not checked' : found.testcontainers ? 'installed' : 'not installed';
+  const module = found.testcontainers ? 'installed' : 'not installed';
   const { gcloud, apt } = COMPONENT[kind];
   const envVar = kind === 'pubsub' ? 'PUBSUB_EMULATOR_HOST=localhost:8085' : 'BIGTABLE_EMULATOR_HOST=localhost:8086';
   return [

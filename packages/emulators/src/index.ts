@@ -10,5 +10,5 @@ export { canConnect, getFreePort, parseHostPort } from './net.js';
 export { emulatorStateDir, findRepoRoot } from './paths.js';
 export { isProcessGroupAlive, liveGroupMembers } from './process-group.js';
 export { stopEmulatorProcess, type ProcessEmulatorSpec, type StopOptions } from './process-emulator.js';
-export { startPubSubEmulator, pubsubEmulatorSpec } from './pubsub.js';
+export { pubsubClientOptions, pubsubEmulatorSpec, startPubSubEmulator, type PubSubEmulatorClientOptions } from './pubsub.js';
 export type { EmulatorKind, EmulatorLauncher, EmulatorOptions, RunningEmulator } from './types.js';

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Writable } from 'node:stream';
 import {
   DEFAULT_PORT_CLOSE_TIMEOUT_MS, DEFAULT_PROJECT_ID, DEFAULT_READY_TIMEOUT_MS, DEFAULT_STOP_GRACE_MS,
   EMULATOR_BIND_HOST, LOG_TAIL_LINES, POLL_INTERVAL_MS, SIGKILL_SETTLE_MS,
@@ -45,6 +46,22 @@ function own(pgid: number): void {
     process.on('exit', killOwnedGroupsOnExit);
     exitHookInstalled = true;
   }
+}
+
+/**
+ * A tiny `sh` outside the emulator's group that SIGKILLs the group once our end of its stdin pipe
+ * closes, which the kernel does however this process dies (SIGKILL, a jest timeout, Ctrl-C). The
+ * `exit` hook above covers a normal exit only, because Node runs no JS when killed by a signal.
+ */
+function startParentWatchdog(pgid: number): ChildProcess {
+  const watchdog = spawn('/bin/sh', ['-c', 'read _; kill -s KILL -- "-$1" 2>/dev/null', 'emulator-watchdog', String(pgid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  watchdog.on('error', () => undefined); // without /bin/sh we still have the exit hook
+  watchdog.unref();
+  (watchdog.stdin as (Writable & { unref?: () => void }) | null)?.unref?.();
+  return watchdog;
 }
 
 /** Last `lines` lines of the log written since `fromByte`, i.e. by this run only. */
@@ -177,7 +194,7 @@ export async function startProcessEmulator(spec: ProcessEmulatorSpec, options: E
   // detached: the emulator leads its own process group, so one kill(-pid) reaches gcloud's python
   // and the JVM it spawns, and a terminal's Ctrl-C does not hit it behind our back.
   // The log file (not a pipe) is its stdout, so it can outlive us (CLI) without dying of SIGPIPE.
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...options.env } });
   closeSync(fd);
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let spawnError: Error | undefined;
@@ -191,11 +208,20 @@ export async function startProcessEmulator(spec: ProcessEmulatorSpec, options: E
     await sleep(0); // lets the 'error' event with the reason arrive
     throw new EmulatorError(EmulatorErrorCode.ExitedEarly, `could not spawn ${command}: ${spawnError?.message ?? 'unknown error'}`, { cause: spawnError });
   }
-  if (!options.outliveParent) own(pid);
+  let watchdog: ChildProcess | undefined;
+  if (!options.outliveParent) {
+    own(pid);
+    watchdog = startParentWatchdog(pid);
+  }
 
   const reaped = (): boolean => exit !== undefined || spawnError !== undefined;
+  const stop = async (stopOptions: StopOptions): Promise<void> => {
+    // Retire the watchdog: left alive it would SIGKILL this pgid when we exit, and by then the id may belong to another process.
+    watchdog?.kill('SIGKILL');
+    await stopEmulatorProcess(kind, pid, port, { ...stopOptions, reaped });
+  };
   const failure = async (code: EmulatorErrorCode, what: string): Promise<EmulatorError> => {
-    await stopEmulatorProcess(kind, pid, port, { firstSignal: 'SIGKILL', reaped }).catch(() => undefined);
+    await stop({ firstSignal: 'SIGKILL' }).catch(() => undefined);
     const tail = await readLogTail(logFile, logStart);
     return new EmulatorError(code, `${what}\n--- last ${LOG_TAIL_LINES} lines of ${logFile} ---\n${tail}\n---\n${spec.troubleshooting}`);
   };
@@ -231,6 +257,6 @@ export async function startProcessEmulator(spec: ProcessEmulatorSpec, options: E
     env: spec.env(host, projectId),
     runtime: 'process',
     startupMs,
-    stop: () => (stopping ??= stopEmulatorProcess(kind, pid, port, { stopGraceMs: options.stopGraceMs, reaped })),
+    stop: () => (stopping ??= stop({ stopGraceMs: options.stopGraceMs })),
   };
 }

@@ -14,3 +14,20 @@ export const pubsubEmulatorSpec: ProcessEmulatorSpec = {
 export function startPubSubEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startProcessEmulator(pubsubEmulatorSpec, options);
 }
+
+/** What `new PubSub(options)` needs to talk to an emulator, without depending on `@google-cloud/pubsub` here. */
+export interface PubSubEmulatorClientOptions {
+  projectId: string;
+  apiEndpoint: string;
+  emulatorMode: true;
+  universeDomain: string;
+}
+
+/**
+ * Client options for an emulator. An explicit universe domain stops the client's credential discovery,
+ * whose GCE metadata probe fails off-cloud and prints `MetadataLookupWarning` even with a project id;
+ * `emulatorMode` then keeps the channel plaintext, which the universe domain alone would switch off.
+ */
+export function pubsubClientOptions(emulator: Pick<RunningEmulator, 'host' | 'projectId'>): PubSubEmulatorClientOptions {
+  return { projectId: emulator.projectId, apiEndpoint: emulator.host, emulatorMode: true, universeDomain: 'googleapis.com' };
+}

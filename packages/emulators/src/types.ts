@@ -14,9 +14,12 @@ export interface EmulatorOptions {
   /** Time between SIGTERM and SIGKILL of the process group on stop(). */
   stopGraceMs?: number;
   launcher?: EmulatorLauncher;
+  /** Extra environment for the emulator process (e.g. `JAVA_HOME`, `JAVA_TOOL_OPTIONS`), over `process.env`. */
+  env?: Record<string, string>;
   /**
    * Leave the emulator running when this Node process exits (the developer CLI).
-   * By default an exit hook SIGKILLs the process group so a crashed test run leaves no JVM behind.
+   * By default the group is SIGKILLed when this process exits or dies, so a crashed or interrupted
+   * test run leaves no JVM behind.
    */
   outliveParent?: boolean;
 }

@@ -9,9 +9,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { PubSub, type Message, type Topic } from '@google-cloud/pubsub';
 import {
-  canConnect, EmulatorError, EmulatorErrorCode, getFreePort, isProcessGroupAlive, parseHostPort,
+  canConnect, EmulatorError, EmulatorErrorCode, getFreePort, isProcessGroupAlive, parseHostPort, pubsubClientOptions,
   startBigtableEmulator, startEmulator, startPubSubEmulator, type RunningEmulator,
 } from '../src/index.js';
+
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const started: RunningEmulator[] = [];
@@ -25,7 +28,7 @@ async function track(emulator: Promise<RunningEmulator>): Promise<RunningEmulato
 }
 
 function client(emulator: RunningEmulator): PubSub {
-  const pubsub = new PubSub({ projectId: emulator.projectId, apiEndpoint: emulator.host });
+  const pubsub = new PubSub(pubsubClientOptions(emulator));
   clients.push(pubsub);
   return pubsub;
 }
@@ -88,8 +91,8 @@ describe('jest global setup', () => {
     const { host, port } = parseHostPort(hostPort ?? '');
     expect(await canConnect(port, host)).toBe(true);
 
-    // Constructed from the environment alone, as services under test will be.
-    const pubsub = new PubSub();
+    // Host and project from the environment alone, as services under test will get them.
+    const pubsub = new PubSub({ emulatorMode: true, universeDomain: 'googleapis.com' });
     clients.push(pubsub);
     const [topic] = await pubsub.createTopic(`emulators-shared-${process.pid}-${Date.now()}`);
     expect(await topic.publishMessage({ data: Buffer.from('shared') })).toMatch(/^\d+$/);
@@ -139,6 +142,19 @@ describe('Pub/Sub emulator', () => {
     const emulator = await track(startPubSubEmulator({ projectId }));
     const pubsub = client(emulator);
     const [topic] = await pubsub.createTopic('restart-topic');
+    // The client's default publish backoff multiplies by 4 (0.1, 0.4, 1.6, 6.4, 25.6 s), so after a
+    // two-second outage an unchanged publisher takes about 20 s to notice the emulator is back.
+    topic.setPublishOptions({
+      gaxOpts: {
+        retry: {
+          retryCodes: [GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED],
+          backoffSettings: {
+            initialRetryDelayMillis: 100, retryDelayMultiplier: 1.3, maxRetryDelayMillis: 500,
+            initialRpcTimeoutMillis: 5_000, rpcTimeoutMultiplier: 1, maxRpcTimeoutMillis: 5_000, totalTimeoutMillis: 60_000,
+          },
+        },
+      },
+    });
 
     let phase: 'before' | 'after' = 'before';
     const published = { before: 0, after: 0 };
@@ -190,7 +206,7 @@ describe('Pub/Sub emulator', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      await expect(startPubSubEmulator({ port })).rejects.toMatchObject({ code: EmulatorErrorCode.PortInUse });
+      await expect(track(startPubSubEmulator({ port }))).rejects.toMatchObject({ code: EmulatorErrorCode.PortInUse });
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -198,7 +214,7 @@ describe('Pub/Sub emulator', () => {
 
   test('a start-up timeout kills what it spawned and quotes the log with what to check', async () => {
     const port = await getFreePort();
-    const error = await startPubSubEmulator({ port, readyTimeoutMs: 100 }).catch((e: unknown) => e);
+    const error = await track(startPubSubEmulator({ port, readyTimeoutMs: 100 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EmulatorError);
     expect((error as EmulatorError).code).toBe(EmulatorErrorCode.StartTimeout);
     expect((error as EmulatorError).message).toMatch(/not ready within 100 ms/);
@@ -210,18 +226,13 @@ describe('Pub/Sub emulator', () => {
   });
 
   test('an emulator that exits during start-up is reported with its own output', async () => {
-    const saved = process.env['JAVA_HOME'];
-    process.env['JAVA_HOME'] = '/nonexistent-java-home'; // the launcher refuses to start without a JVM
-    try {
-      const error = await startPubSubEmulator({ launcher: 'direct' }).catch((e: unknown) => e);
-      expect((error as EmulatorError).code).toBe(EmulatorErrorCode.ExitedEarly);
-      expect((error as EmulatorError).message).toMatch(/exited with code 1 before it was ready/);
-      expect((error as EmulatorError).message).toMatch(/JAVA_HOME is set to an invalid directory/);
-      expect((error as EmulatorError).message).toMatch(/Java 17/);
-    } finally {
-      if (saved === undefined) delete process.env['JAVA_HOME'];
-      else process.env['JAVA_HOME'] = saved;
-    }
+    // The launcher refuses to start without a JVM, as on a machine where Java is missing.
+    const error = await track(startPubSubEmulator({ launcher: 'direct', env: { JAVA_HOME: '/nonexistent-java-home' } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EmulatorError);
+    expect((error as EmulatorError).code).toBe(EmulatorErrorCode.ExitedEarly);
+    expect((error as EmulatorError).message).toMatch(/exited with code 1 before it was ready/);
+    expect((error as EmulatorError).message).toMatch(/JAVA_HOME is set to an invalid directory/);
+    expect((error as EmulatorError).message).toMatch(/Java 17/);
   });
 
   test('startEmulator() picks the local process when gcloud is on PATH', async () => {
