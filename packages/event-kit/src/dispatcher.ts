@@ -2,10 +2,12 @@ import { UndecodableMessageError, type AnyEventContract } from '@commerce/contra
 import type { Logger } from 'pino';
 import type { EventContext, Handler } from './bus.js';
 import { Defaults } from './defaults.js';
-import { identify } from './envelope.js';
+import { Attributes, identify } from './envelope.js';
 import { errorCode, isPermanent } from './errors.js';
 import type { EventKitMetrics } from './metrics.js';
 import type { ProcessedIdsStore } from './processed-ids.js';
+import { parseTraceparent, type TraceContext } from './trace.js';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 
 /** A message as delivered, independent of the transport. */
 export interface Delivery {
@@ -46,64 +48,84 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private readonly inProgress = new Set<string>();
   private readonly labels: { subscription: string };
+  // Labelled children looked up once: a label lookup per message costs more than the count.
+  private readonly m: {
+    received: Counter.Internal;
+    acked: Counter.Internal;
+    duplicates: Counter.Internal;
+    inFlight: Gauge.Internal<string>;
+    handlerOk: Histogram.Internal<string>;
+    handlerError: Histogram.Internal<string>;
+  };
   inFlight = 0;
-  lastMessageAt: Date | undefined;
+  lastMessageAtMs = 0;
+
+  get lastMessageAt(): Date | undefined {
+    return this.lastMessageAtMs === 0 ? undefined : new Date(this.lastMessageAtMs);
+  }
 
   constructor(private readonly o: DispatcherOptions) {
     this.labels = { subscription: o.subscription };
+    const m = o.metrics;
+    this.m = {
+      received: m.received.labels(this.labels),
+      acked: m.acked.labels(this.labels),
+      duplicates: m.duplicates.labels(this.labels),
+      inFlight: m.inFlight.labels(this.labels),
+      handlerOk: m.handlerSeconds.labels({ ...this.labels, outcome: 'ok' }),
+      handlerError: m.handlerSeconds.labels({ ...this.labels, outcome: 'error' }),
+    };
   }
 
   async dispatch(d: Delivery): Promise<Outcome> {
-    const { metrics, contract } = this.o;
-    metrics.received.inc(this.labels);
-    this.lastMessageAt = new Date();
+    const { contract } = this.o;
+    this.m.received.inc();
+    this.lastMessageAtMs = Date.now();
     let eventId: string | undefined;
     let event: unknown;
-    let ctx: EventContext;
     try {
-      const identity = identify(contract, d.attributes);
-      eventId = identity.eventId;
+      eventId = identify(contract, d.attributes).eventId;
       try {
         event = JSON.parse(d.data.toString('utf8'));
       } catch (err) {
         throw new UndecodableMessageError(contract.topic, err);
       }
       event = contract.parse(event);
-      ctx = this.context(d, identity.eventId, identity.trace);
     } catch (err) {
       return this.failed(err, d, eventId);
     }
 
-    if ((await this.o.processedIds.has(ctx.eventId)) || this.inProgress.has(ctx.eventId)) {
+    if ((await this.o.processedIds.has(eventId)) || this.inProgress.has(eventId)) {
       // Already done (or being done by a concurrent delivery of the same event, whose own
       // outcome decides its fate): acking this copy is safe.
-      metrics.duplicates.inc(this.labels);
+      this.m.duplicates.inc();
       return { kind: 'duplicate' };
     }
 
-    this.inProgress.add(ctx.eventId);
+    const ctx = new MessageContext(d, eventId, this.o);
+    this.inProgress.add(eventId);
     this.inFlight++;
-    metrics.inFlight.inc(this.labels);
-    const end = metrics.handlerSeconds.startTimer(this.labels);
+    this.m.inFlight.inc();
+    const started = performance.now();
     try {
       await (this.o.handler as Handler<unknown>)(event, ctx);
-      await this.o.processedIds.add(ctx.eventId);
-      end({ outcome: 'ok' });
-      return { kind: 'ack' };
+      await this.o.processedIds.add(eventId);
+      this.m.handlerOk.observe((performance.now() - started) / 1000);
+      return ACK;
     } catch (err) {
-      end({ outcome: 'error' });
-      return this.failed(err, d, ctx.eventId);
+      this.m.handlerError.observe((performance.now() - started) / 1000);
+      return this.failed(err, d, eventId);
     } finally {
-      this.inProgress.delete(ctx.eventId);
+      this.inProgress.delete(eventId);
       this.inFlight--;
-      metrics.inFlight.dec(this.labels);
+      this.m.inFlight.dec();
     }
   }
 
   /** Counts what the transport did with a message; called once the ack/nack/dead-letter is done. */
   settled(done: 'acked' | 'duplicate' | 'nacked' | 'dead-lettered', code = ''): void {
     const m = this.o.metrics;
-    if (done === 'acked') m.acked.inc(this.labels);
+    if (done === 'acked') this.m.acked.inc();
     else if (done === 'nacked') m.nacked.inc({ ...this.labels, code });
     else if (done === 'dead-lettered') m.deadLettered.inc({ ...this.labels, code });
   }
@@ -130,30 +152,56 @@ export class Dispatcher {
     return { kind: 'nack', code, error: err };
   }
 
-  private context(d: Delivery, eventId: string, trace: EventContext['trace']): EventContext {
-    const o = this.o;
-    let logger: Logger | undefined;
-    return {
-      eventId,
-      messageId: d.messageId,
-      topic: o.contract.topic,
-      subscription: o.subscription,
-      deliveryAttempt: d.deliveryAttempt,
-      publishTime: d.publishTime,
-      attributes: d.attributes,
-      orderingKey: d.orderingKey,
-      trace,
-      signal: o.signal,
-      // A child logger per message costs more than the rest of the pipeline: make it on first use.
-      get logger(): Logger {
-        return (logger ??= o.logger.child({
-          messageId: d.messageId,
-          eventId,
-          deliveryAttempt: d.deliveryAttempt,
-          ...(trace ? { 'logging.googleapis.com/trace': o.traceResource?.(trace.traceId) ?? trace.traceId, 'logging.googleapis.com/spanId': trace.spanId, 'logging.googleapis.com/trace_sampled': trace.sampled } : {}),
-        }));
-      },
-    };
+}
+
+const ACK: Outcome = { kind: 'ack' };
+
+/** A handler's view of its message. The trace and the child logger are made on first use. */
+class MessageContext implements EventContext {
+  readonly messageId: string;
+  readonly topic: string;
+  readonly subscription: string;
+  readonly deliveryAttempt: number;
+  readonly publishTime: Date;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly orderingKey: string | undefined;
+  readonly signal: AbortSignal;
+  private traceValue: TraceContext | undefined | null = null;
+  private loggerValue: Logger | undefined;
+
+  constructor(d: Delivery, readonly eventId: string, private readonly o: DispatcherOptions) {
+    this.messageId = d.messageId;
+    this.topic = o.contract.topic;
+    this.subscription = o.subscription;
+    this.deliveryAttempt = d.deliveryAttempt;
+    this.publishTime = d.publishTime;
+    this.attributes = d.attributes;
+    this.orderingKey = d.orderingKey;
+    this.signal = o.signal;
+  }
+
+  get trace(): TraceContext | undefined {
+    if (this.traceValue === null) this.traceValue = parseTraceparent(this.attributes[Attributes.Traceparent]);
+    return this.traceValue;
+  }
+
+  get logger(): Logger {
+    if (this.loggerValue === undefined) {
+      const trace = this.trace;
+      this.loggerValue = this.o.logger.child({
+        messageId: this.messageId,
+        eventId: this.eventId,
+        deliveryAttempt: this.deliveryAttempt,
+        ...(trace
+          ? {
+              'logging.googleapis.com/trace': this.o.traceResource?.(trace.traceId) ?? trace.traceId,
+              'logging.googleapis.com/spanId': trace.spanId,
+              'logging.googleapis.com/trace_sampled': trace.sampled,
+            }
+          : {}),
+      });
+    }
+    return this.loggerValue;
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import { FileProcessedIds, MemoryProcessedIds } from './processed-ids.js';
 
 describe('processed-ids stores', () => {
@@ -22,12 +23,30 @@ describe('processed-ids stores', () => {
     }
   });
 
-  it('the memory store forgets the least recently used id beyond its size', () => {
-    const s = new MemoryProcessedIds({ max: 2 });
-    s.add('a');
-    s.add('b');
-    s.add('c');
-    expect(s.has('a')).toBe(false);
-    expect(s.has('b') && s.has('c')).toBe(true);
+  it('the memory store remembers at least half its capacity of recent ids and stays bounded', () => {
+    const s = new MemoryProcessedIds({ max: 4 });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) s.add(id);
+    expect(s.has('c') && s.has('d') && s.has('e')).toBe(true); // the newest max/2 and more
+    expect(s.has('a')).toBe(false); // the oldest generation was dropped
+    for (let i = 0; i < 100; i++) s.add(`x${i}`);
+    expect(s.size).toBeLessThanOrEqual(4);
+  });
+
+  it('the memory store forgets ids older than its time-to-live', () => {
+    const now = jest.spyOn(Date, 'now');
+    try {
+      now.mockReturnValue(1_000);
+      const s = new MemoryProcessedIds({ ttlMs: 1000 });
+      s.add('old');
+      now.mockReturnValue(1_600); // past half the TTL: a new generation starts
+      s.add('newer');
+      expect(s.has('old')).toBe(true);
+      now.mockReturnValue(2_200);
+      s.add('newest');
+      expect(s.has('old')).toBe(false);
+      expect(s.has('newer') && s.has('newest')).toBe(true);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

@@ -1,6 +1,5 @@
 import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LRUCache } from 'lru-cache';
 import { Defaults } from './defaults.js';
 
 /**
@@ -14,17 +13,40 @@ export interface ProcessedIdsStore {
   close?(): Promise<void> | void;
 }
 
-/** The default: an LRU with a time-to-live, per process. */
+/**
+ * The default, per process: two generations of ids. Lookups check both; when the current
+ * generation holds half the capacity, or half the time-to-live has passed, the older one is
+ * dropped. So an id is remembered for at least half the TTL (and half the capacity of later
+ * ids), memory stays bounded, and every operation is a Set lookup.
+ *
+ * Not lru-cache: its per-message cost measured 11 µs in the throughput benchmark (1M-entry
+ * cache, GC pressure), more than the rest of the delivery pipeline; a Set costs ~0.1 µs.
+ * Recency is not needed: redeliveries come soon after the original or not at all.
+ */
 export class MemoryProcessedIds implements ProcessedIdsStore {
-  private readonly cache: LRUCache<string, true>;
+  private current = new Set<string>();
+  private previous = new Set<string>();
+  private rotatedAtMs = Date.now();
+  private readonly generationSize: number;
+  private readonly generationMs: number;
+
   constructor(options: { max?: number; ttlMs?: number } = {}) {
-    this.cache = new LRUCache({ max: options.max ?? Defaults.processedIdsMax, ttl: options.ttlMs ?? Defaults.processedIdsTtlMs, ttlAutopurge: false });
+    this.generationSize = Math.max(1, Math.floor((options.max ?? Defaults.processedIdsMax) / 2));
+    this.generationMs = Math.max(1, Math.floor((options.ttlMs ?? Defaults.processedIdsTtlMs) / 2));
   }
   has(eventId: string): boolean {
-    return this.cache.has(eventId);
+    return this.current.has(eventId) || this.previous.has(eventId);
   }
   add(eventId: string): void {
-    this.cache.set(eventId, true);
+    if (this.current.size >= this.generationSize || Date.now() - this.rotatedAtMs >= this.generationMs) {
+      this.previous = this.current;
+      this.current = new Set();
+      this.rotatedAtMs = Date.now();
+    }
+    this.current.add(eventId);
+  }
+  get size(): number {
+    return this.current.size + this.previous.size;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Duration, SubscriptionCloseBehaviors, type Message, type PubSub, type Subscription, type Topic } from '@google-cloud/pubsub';
 import type { AnyEventContract, EventOf } from '@commerce/contracts';
 import { pino, type Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import type { EventBus, Handler, PublishOptions, PublishReceipt, SubscribeOptions, SubscriptionHandle, SubscriptionHealth } from './bus.js';
 import { Defaults } from './defaults.js';
 import { Dispatcher, type Outcome } from './dispatcher.js';
@@ -36,6 +36,7 @@ export class PubSubEventBus implements EventBus {
   private readonly topics = new Map<string, Topic>();
   private readonly subscriptions = new Set<PubSubSubscriptionHandle>();
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly publishMetrics = new Map<string, { published: Counter.Internal; seconds: Histogram.Internal<string> }>();
   readonly metrics: EventKitMetrics;
   readonly logger: Logger;
   readonly processedIds: ProcessedIdsStore;
@@ -88,16 +89,25 @@ export class PubSubEventBus implements EventBus {
     return this.send(topic, orderingKey !== undefined, data, attributes, orderingKey, attributes['ce-id'] ?? '(raw)');
   }
 
+  private topicMetrics(topic: string): { published: Counter.Internal; seconds: Histogram.Internal<string> } {
+    let m = this.publishMetrics.get(topic);
+    if (m === undefined) {
+      m = { published: this.metrics.published.labels({ topic }), seconds: this.metrics.publishSeconds.labels({ topic }) };
+      this.publishMetrics.set(topic, m);
+    }
+    return m;
+  }
+
   private async send(topicName: string, ordered: boolean, data: Buffer, attributes: Record<string, string>, orderingKey: string | undefined, eventId: string): Promise<PublishReceipt> {
     const topic = this.topic(topicName, ordered);
-    const labels = { topic: topicName };
-    const end = this.metrics.publishSeconds.startTimer(labels);
-    const sending = topic.publishMessage({ data, attributes, ...(orderingKey ? { orderingKey } : {}) });
+    const m = this.topicMetrics(topicName);
+    const started = performance.now();
+    const sending = topic.publishMessage(orderingKey ? { data, attributes, orderingKey } : { data, attributes });
     this.pending.add(sending);
     try {
       const messageId = await sending;
-      end();
-      this.metrics.published.inc(labels);
+      m.seconds.observe((performance.now() - started) / 1000);
+      m.published.inc();
       return { topic: topicName, eventId, messageId, ...(orderingKey ? { orderingKey } : {}) };
     } catch (err) {
       const code = (err as { code?: number }).code;
@@ -332,8 +342,11 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     const everyMs = Math.min(this.bus.options.watchdogIntervalMs ?? Defaults.watchdogIntervalMs, stallMs);
     this.watchdog = setInterval(() => {
       const d = this.dispatcher!;
-      const lastActivity = Math.max(this.openedAt, d.lastMessageAt?.getTime() ?? 0);
-      if (this.open && d.inFlight === 0 && Date.now() - lastActivity > stallMs) {
+      const lastActivity = Math.max(this.openedAt, d.lastMessageAtMs);
+      // Idle means no delivery in flight at all, not just no handler running: closing the
+      // stream nacks every message the library still holds, including one waiting on the
+      // processed-ids store or on its dead-letter publish, which would then run twice.
+      if (this.open && this.inFlightWork.size === 0 && Date.now() - lastActivity > stallMs) {
         this.log.info({ idleMs: Date.now() - lastActivity }, 'no messages for a while; reopening the streaming pull in case it stalled');
         this.reopen('stalled');
       }

@@ -1,0 +1,170 @@
+/**
+ * `make bench-eventkit`: what the event kit costs over the raw @google-cloud/pubsub client.
+ *
+ * Same emulator, same topic (with its Avro schema), same publisher batching and subscriber
+ * flow control. Each run publishes N ~1 KB events while a subscriber consumes them, and
+ * measures N / (first publish -> last ack). The raw consumer parses JSON and acks (what any
+ * consumer must do); the kit also validates the contract on both sides, stamps and reads
+ * CloudEvents attributes and traces, checks idempotency, classifies failures and keeps
+ * Prometheus metrics. Runs alternate raw/kit to cancel drift. Last line: one JSON object.
+ */
+import { OrderScored, type OrderScoredEvent } from '@commerce/contracts';
+import { startPubSubEmulator } from '@commerce/emulators';
+import { PubSubEventBus, createPubSubClient, encodeEvent } from '@commerce/event-kit';
+import { planTopology, provision, type TopologyFile } from '@commerce/topology';
+import type { Message, PubSub } from '@google-cloud/pubsub';
+import cliProgress from 'cli-progress';
+import { Command } from 'commander';
+import { Registry } from 'prom-client';
+
+const opts = new Command()
+  .option('--messages <n>', 'messages per run', (v) => Number(v), 50_000)
+  .option('--runs <n>', 'runs per side (alternating)', (v) => Number(v), 3)
+  .option('--side <side>', 'raw, kit or both (one side alone is for profiling)', 'both')
+  .parse()
+  .opts<{ messages: number; runs: number; side: 'raw' | 'kit' | 'both' }>();
+
+const BATCH = { maxMessages: 1000, maxMs: 10 } as const;
+const FLOW = 2000;
+const PROJECT = 'bench';
+
+/** An order-scored event of about 1 KB. */
+function event(i: number): OrderScoredEvent {
+  return {
+    ...OrderScored.example,
+    orderId: `o-bench-${i}`,
+    reasons: [
+      ...OrderScored.example.reasons,
+      { kind: 'feature', code: 'order_velocity_1h', description: '4 orders in the last hour from a device first seen today', weight: 0.18 },
+      { kind: 'feature', code: 'card_country_mismatch', description: 'card issued in DE, shipping to SE', weight: 0.09 },
+      { kind: 'entity', code: 'address_shared_accounts', description: 'address Sveavägen 44, 111 34 shared with 3 accounts, 1 confirmed fraud', weight: 0.07, entityType: 'address', entityId: 'sveavagen 44|111 34|se' },
+    ],
+  };
+}
+
+const topology: TopologyFile = {
+  defaults: {
+    topic: { messageRetention: '1d' },
+    subscription: { ackDeadline: '60s', messageRetention: '1d', retainAckedMessages: false, retryPolicy: { minimumBackoff: '10s', maximumBackoff: '60s' }, maxDeliveryAttempts: 5 },
+    deadLetter: { messageRetention: '1d' },
+  },
+  topics: { 'order-scored': { publishers: ['bench'], subscriptions: {} } },
+};
+
+async function freshSubscription(admin: PubSub, name: string): Promise<void> {
+  await admin.topic('order-scored').createSubscription(name, {
+    ackDeadlineSeconds: 60,
+    deadLetterPolicy: { deadLetterTopic: `projects/${PROJECT}/topics/bench.dlq`, maxDeliveryAttempts: 5 },
+  });
+}
+
+interface RunResult {
+  side: 'raw' | 'kit';
+  msgsPerS: number;
+  /** This process's CPU (user + system) per message: the cost that does not depend on the emulator. */
+  cpuMicrosPerMsg: number;
+  publishMsgsPerS: number;
+  seconds: number;
+}
+
+async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubSub, bar: cliProgress.SingleBar): Promise<RunResult> {
+  const n = opts.messages;
+  const subName = `order-scored.bench-${side}-${index}`;
+  await freshSubscription(admin, subName);
+  const pubsub = createPubSubClient({ projectId: PROJECT, emulatorHost: host });
+  let received = 0;
+  let done!: () => void;
+  const allReceived = new Promise<void>((r) => (done = r));
+  const count = (): void => {
+    if (++received === n) done();
+    if (received % 1000 === 0) bar.update(received);
+  };
+  bar.start(n, 0, { side });
+  const cpu0 = process.cpuUsage();
+  const cpuPerMsg = (): number => {
+    const c = process.cpuUsage(cpu0);
+    return (c.user + c.system) / n;
+  };
+  let t0 = 0;
+  let published = 0;
+
+  if (side === 'raw') {
+    const topic = pubsub.topic('order-scored', { batching: { maxMessages: BATCH.maxMessages, maxMilliseconds: BATCH.maxMs } });
+    const sub = pubsub.subscription(subName, { flowControl: { maxMessages: FLOW, allowExcessMessages: false } });
+    sub.on('message', (m: Message) => {
+      JSON.parse(m.data.toString('utf8'));
+      m.ack();
+      count();
+    });
+    // Same bytes and attributes as the kit sends, prepared the way a careful raw publisher would.
+    const template = encodeEvent(OrderScored, event(0), { source: 'bench' }).attributes;
+    t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => topic.publishMessage({ data: Buffer.from(JSON.stringify(event(i))), attributes: { ...template, 'ce-id': `raw-${i}` } })));
+    published = performance.now();
+    await allReceived;
+    const t1 = performance.now();
+    const cpuMicrosPerMsg = cpuPerMsg();
+    await sub.close();
+    await pubsub.close();
+    bar.stop();
+    return { side, cpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+  }
+
+  const bus = new PubSubEventBus({ pubsub, source: 'bench', metricsRegistry: new Registry(), batching: BATCH, maxInFlight: FLOW });
+  await bus.subscribe(OrderScored, subName, async () => count()).ready;
+  t0 = performance.now();
+  await Promise.all(Array.from({ length: n }, (_, i) => bus.publish(OrderScored, event(i))));
+  published = performance.now();
+  await allReceived;
+  const t1 = performance.now();
+  const cpuMicrosPerMsg = cpuPerMsg();
+  await bus.close();
+  bar.stop();
+  return { side, cpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+}
+
+async function main(): Promise<void> {
+  const emulator = await startPubSubEmulator({ projectId: PROJECT });
+  const admin = createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host });
+  await provision(admin, planTopology(topology, 'local'));
+  await admin.createTopic('bench.dlq');
+  const size = Buffer.byteLength(JSON.stringify(event(12345)));
+  const bar = new cliProgress.SingleBar({ format: ' {side} {bar} {value}/{total} consumed', stream: process.stderr, noTTYOutput: false }, cliProgress.Presets.shades_classic);
+  console.log(`event kit vs raw client: ${opts.messages} messages of ${size} bytes per run, ${opts.runs} runs per side, emulator ${emulator.host}`);
+
+  // A short warm-up so the first measured run does not pay for JIT and connection set-up.
+  const results: RunResult[] = [];
+  const warm = opts.messages;
+  opts.messages = Math.min(5000, warm);
+  const sides = opts.side === 'both' ? (['raw', 'kit'] as const) : ([opts.side] as const);
+  for (const side of sides) await run(side, 0, emulator.host, admin, bar);
+  opts.messages = warm;
+  for (let i = 1; i <= opts.runs; i++) {
+    for (const side of sides) {
+      const r = await run(side, i, emulator.host, admin, bar);
+      results.push(r);
+      console.log(`  run ${i} ${side.padEnd(3)}  ${r.msgsPerS.toFixed(0).padStart(6)} msgs/s end to end (${r.seconds.toFixed(2)} s), publish alone ${r.publishMsgsPerS.toFixed(0)} msgs/s, client CPU ${r.cpuMicrosPerMsg.toFixed(1)} µs/msg`);
+      await admin.subscription(`order-scored.bench-${side}-${i}`).delete();
+    }
+  }
+  await admin.close();
+  await emulator.stop();
+
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  const raw = median(results.filter((r) => r.side === 'raw').map((r) => r.msgsPerS));
+  const kit = median(results.filter((r) => r.side === 'kit').map((r) => r.msgsPerS));
+  const rawCpu = median(results.filter((r) => r.side === 'raw').map((r) => r.cpuMicrosPerMsg));
+  const kitCpu = median(results.filter((r) => r.side === 'kit').map((r) => r.cpuMicrosPerMsg));
+  console.log(`median: raw ${raw.toFixed(0)} msgs/s, kit ${kit.toFixed(0)} msgs/s, ratio ${(kit / raw).toFixed(3)} (target >= 0.95)`);
+  console.log(`client CPU per message (publish + consume, this process): raw ${rawCpu.toFixed(1)} µs, kit ${kitCpu.toFixed(1)} µs (+${(kitCpu - rawCpu).toFixed(1)} µs for validation, idempotency, tracing, metrics)`);
+  console.log(JSON.stringify({ bench: 'eventkit', messages: opts.messages, raw_msgs_per_s: Math.round(raw), kit_msgs_per_s: Math.round(kit), ratio: Math.round((kit / raw) * 1000) / 1000 }));
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench-eventkit failed: ${(err as Error)?.stack ?? String(err)}`);
+  process.exit(1);
+});
