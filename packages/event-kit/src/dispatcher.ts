@@ -4,10 +4,10 @@ import type { EventContext, Handler } from './bus.js';
 import { Defaults } from './defaults.js';
 import { Attributes, identify } from './envelope.js';
 import { errorCode, isPermanent } from './errors.js';
-import type { EventKitMetrics } from './metrics.js';
+import { SubscriptionCounts, type EventKitMetrics } from './metrics.js';
 import type { ProcessedIdsStore } from './processed-ids.js';
 import { parseTraceparent, type TraceContext } from './trace.js';
-import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { Histogram } from 'prom-client';
 
 /** A message as delivered, independent of the transport. */
 export interface Delivery {
@@ -49,16 +49,14 @@ export class Dispatcher {
   private readonly inProgress = new Set<string>();
   private readonly labels: { subscription: string };
   // Labelled children looked up once: a label lookup per message costs more than the count.
-  private readonly m: {
-    received: Counter.Internal;
-    acked: Counter.Internal;
-    duplicates: Counter.Internal;
-    inFlight: Gauge.Internal<string>;
-    handlerOk: Histogram.Internal<string>;
-    handlerError: Histogram.Internal<string>;
-  };
-  inFlight = 0;
+  private readonly m: { handlerOk: Histogram.Internal<string>; handlerError: Histogram.Internal<string> };
+  /** Received, acked, duplicates and in flight: read by Prometheus at scrape time. */
+  readonly counts: SubscriptionCounts;
   lastMessageAtMs = 0;
+
+  get inFlight(): number {
+    return this.counts.inFlight;
+  }
 
   get lastMessageAt(): Date | undefined {
     return this.lastMessageAtMs === 0 ? undefined : new Date(this.lastMessageAtMs);
@@ -68,18 +66,29 @@ export class Dispatcher {
     this.labels = { subscription: o.subscription };
     const m = o.metrics;
     this.m = {
-      received: m.received.labels(this.labels),
-      acked: m.acked.labels(this.labels),
-      duplicates: m.duplicates.labels(this.labels),
-      inFlight: m.inFlight.labels(this.labels),
       handlerOk: m.handlerSeconds.labels({ ...this.labels, outcome: 'ok' }),
       handlerError: m.handlerSeconds.labels({ ...this.labels, outcome: 'error' }),
     };
+    this.counts = new SubscriptionCounts(o.subscription);
+    m.subscriptions.add(this.counts);
+  }
+
+  /** Hands counts not yet scraped to the Prometheus counters and stops tracking this subscription. */
+  detach(): void {
+    const { metrics } = this.o;
+    const c = this.counts;
+    for (const [counter, key] of [[metrics.received, 'received'], [metrics.acked, 'acked'], [metrics.duplicates, 'duplicates']] as const) {
+      const delta = c[key] - c.reported[key];
+      if (delta > 0) counter.inc(this.labels, delta);
+      c.reported[key] = c[key];
+    }
+    metrics.subscriptions.delete(c);
   }
 
   async dispatch(d: Delivery): Promise<Outcome> {
-    const { contract } = this.o;
-    this.m.received.inc();
+    const { contract, processedIds } = this.o;
+    const counts = this.counts;
+    counts.received++;
     this.lastMessageAtMs = Date.now();
     let eventId: string | undefined;
     let event: unknown;
@@ -95,21 +104,23 @@ export class Dispatcher {
       return this.failed(err, d, eventId);
     }
 
-    if ((await this.o.processedIds.has(eventId)) || this.inProgress.has(eventId)) {
+    // Awaited only when the store is asynchronous: an await costs a microtask even on a plain value.
+    const seen = processedIds.has(eventId);
+    if ((seen === true || (seen !== false && (await seen))) || this.inProgress.has(eventId)) {
       // Already done (or being done by a concurrent delivery of the same event, whose own
       // outcome decides its fate): acking this copy is safe.
-      this.m.duplicates.inc();
-      return { kind: 'duplicate' };
+      counts.duplicates++;
+      return DUPLICATE;
     }
 
     const ctx = new MessageContext(d, eventId, this.o);
     this.inProgress.add(eventId);
-    this.inFlight++;
-    this.m.inFlight.inc();
+    counts.inFlight++;
     const started = performance.now();
     try {
       await (this.o.handler as Handler<unknown>)(event, ctx);
-      await this.o.processedIds.add(eventId);
+      const added = processedIds.add(eventId);
+      if (added !== undefined) await added;
       this.m.handlerOk.observe((performance.now() - started) / 1000);
       return ACK;
     } catch (err) {
@@ -117,15 +128,14 @@ export class Dispatcher {
       return this.failed(err, d, eventId);
     } finally {
       this.inProgress.delete(eventId);
-      this.inFlight--;
-      this.m.inFlight.dec();
+      counts.inFlight--;
     }
   }
 
   /** Counts what the transport did with a message; called once the ack/nack/dead-letter is done. */
   settled(done: 'acked' | 'duplicate' | 'nacked' | 'dead-lettered', code = ''): void {
     const m = this.o.metrics;
-    if (done === 'acked') this.m.acked.inc();
+    if (done === 'acked') this.counts.acked++;
     else if (done === 'nacked') m.nacked.inc({ ...this.labels, code });
     else if (done === 'dead-lettered') m.deadLettered.inc({ ...this.labels, code });
   }
@@ -155,6 +165,7 @@ export class Dispatcher {
 }
 
 const ACK: Outcome = { kind: 'ack' };
+const DUPLICATE: Outcome = { kind: 'duplicate' };
 
 /** A handler's view of its message. The trace and the child logger are made on first use. */
 class MessageContext implements EventContext {

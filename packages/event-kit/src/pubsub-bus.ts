@@ -1,13 +1,13 @@
 import { Duration, SubscriptionCloseBehaviors, type Message, type PubSub, type Subscription, type Topic } from '@google-cloud/pubsub';
 import type { AnyEventContract, EventOf } from '@commerce/contracts';
 import { pino, type Logger } from 'pino';
-import type { Counter, Histogram, Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 import type { EventBus, Handler, PublishOptions, PublishReceipt, SubscribeOptions, SubscriptionHandle, SubscriptionHealth } from './bus.js';
 import { Defaults } from './defaults.js';
 import { Dispatcher, type Outcome } from './dispatcher.js';
 import { DeadLetterAttributes, encodeEvent } from './envelope.js';
 import { PublishError, SubscriptionSetupError } from './errors.js';
-import { eventKitMetrics, type EventKitMetrics } from './metrics.js';
+import { TopicCounts, eventKitMetrics, type EventKitMetrics } from './metrics.js';
 import { MemoryProcessedIds, type ProcessedIdsStore } from './processed-ids.js';
 
 export interface PubSubEventBusOptions {
@@ -36,7 +36,7 @@ export class PubSubEventBus implements EventBus {
   private readonly topics = new Map<string, Topic>();
   private readonly subscriptions = new Set<PubSubSubscriptionHandle>();
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly publishMetrics = new Map<string, { published: Counter.Internal; seconds: Histogram.Internal<string> }>();
+  private readonly publishMetrics = new Map<string, { counts: TopicCounts; seconds: Histogram.Internal<string> }>();
   readonly metrics: EventKitMetrics;
   readonly logger: Logger;
   readonly processedIds: ProcessedIdsStore;
@@ -89,10 +89,11 @@ export class PubSubEventBus implements EventBus {
     return this.send(topic, orderingKey !== undefined, data, attributes, orderingKey, attributes['ce-id'] ?? '(raw)');
   }
 
-  private topicMetrics(topic: string): { published: Counter.Internal; seconds: Histogram.Internal<string> } {
+  private topicMetrics(topic: string): { counts: TopicCounts; seconds: Histogram.Internal<string> } {
     let m = this.publishMetrics.get(topic);
     if (m === undefined) {
-      m = { published: this.metrics.published.labels({ topic }), seconds: this.metrics.publishSeconds.labels({ topic }) };
+      m = { counts: new TopicCounts(topic), seconds: this.metrics.publishSeconds.labels({ topic }) };
+      this.metrics.topics.add(m.counts);
       this.publishMetrics.set(topic, m);
     }
     return m;
@@ -107,7 +108,7 @@ export class PubSubEventBus implements EventBus {
     try {
       const messageId = await sending;
       m.seconds.observe((performance.now() - started) / 1000);
-      m.published.inc();
+      m.counts.published++;
       return { topic: topicName, eventId, messageId, ...(orderingKey ? { orderingKey } : {}) };
     } catch (err) {
       const code = (err as { code?: number }).code;
@@ -158,7 +159,12 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
   private watchdog: NodeJS.Timeout | undefined;
   private deadLetterTopic: string | undefined;
   private readonly log: Logger;
-  private readonly inFlightWork = new Set<Promise<void>>();
+  /** Messages between delivery and ack/nack; close() waits for it to reach zero. */
+  private working = 0;
+  private idle: (() => void) | undefined;
+  private readonly workDone = (): void => {
+    if (--this.working === 0) this.idle?.();
+  };
   private consecutiveErrors = 0;
 
   constructor(
@@ -240,9 +246,8 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
       this.dispatcher?.settled('nacked', 'SHUTTING_DOWN');
       return;
     }
-    const work = this.handle(m);
-    this.inFlightWork.add(work);
-    void work.finally(() => this.inFlightWork.delete(work));
+    this.working++;
+    void this.handle(m).then(this.workDone);
   }
 
   private async handle(m: Message): Promise<void> {
@@ -346,7 +351,7 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
       // Idle means no delivery in flight at all, not just no handler running: closing the
       // stream nacks every message the library still holds, including one waiting on the
       // processed-ids store or on its dead-letter publish, which would then run twice.
-      if (this.open && this.inFlightWork.size === 0 && Date.now() - lastActivity > stallMs) {
+      if (this.open && this.working === 0 && Date.now() - lastActivity > stallMs) {
         this.log.info({ idleMs: Date.now() - lastActivity }, 'no messages for a while; reopening the streaming pull in case it stalled');
         this.reopen('stalled');
       }
@@ -380,14 +385,17 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     if (this.watchdog) clearInterval(this.watchdog);
     await this.ready.catch(() => undefined);
     const timeoutMs = this.bus.options.shutdownTimeoutMs ?? Defaults.shutdownTimeoutMs;
-    const finished = async (): Promise<void> => {
-      while (this.inFlightWork.size > 0) await Promise.allSettled([...this.inFlightWork]);
-    };
+    const finished = (): Promise<void> =>
+      this.working === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            this.idle = resolve;
+          });
     const within = (ms: number): Promise<boolean> =>
       Promise.race([finished().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.max(0, ms)).unref())]);
-    if (this.inFlightWork.size > 0) this.log.info({ inFlight: this.inFlightWork.size, timeoutMs }, 'waiting for in-flight handlers');
+    if (this.working > 0) this.log.info({ inFlight: this.working, timeoutMs }, 'waiting for in-flight handlers');
     if (!(await within(timeoutMs - ABORT_BEFORE_DEADLINE_MS))) {
-      this.log.warn({ inFlight: this.inFlightWork.size }, 'handlers still running at the shutdown deadline: aborting them; their messages will be redelivered');
+      this.log.warn({ inFlight: this.working }, 'handlers still running at the shutdown deadline: aborting them; their messages will be redelivered');
       this.abort.abort(new Error('shutting down'));
       await within(ABORT_BEFORE_DEADLINE_MS);
     }
@@ -396,6 +404,7 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     } finally {
       this.open = false;
     }
+    this.dispatcher?.detach();
     this.log.info('subscription closed');
   }
 

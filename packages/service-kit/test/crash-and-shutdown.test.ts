@@ -15,6 +15,13 @@ interface Child {
   exited: Promise<number | null>;
 }
 
+/** Every child started by a test; killed after each test, so a failed assertion leaks no process. */
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  children.clear();
+});
+
 function startLedger(projectId: string, dir: string, env: Record<string, string> = {}): Child {
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', FIXTURE], {
     env: {
@@ -34,6 +41,7 @@ function startLedger(projectId: string, dir: string, env: Record<string, string>
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   const lines: string[] = [];
   let buffer = '';
   child.stdout!.on('data', (d: Buffer) => {
