@@ -1,0 +1,2 @@
+// Filled in by the blob-store work; see the README of this package.
+export {};
