@@ -109,7 +109,14 @@ const checkFile = TypeCompiler.Compile(TopologyFile);
 
 /** Reads and validates the YAML; errors name the file, the path and the rule. */
 export function readTopologyFile(path = defaultTopologyPath()): TopologyFile {
-  const raw: unknown = parseYaml(readFileSync(path, 'utf8'));
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    // The parser's message says where the syntax breaks but not in which file.
+    if ((err as { name?: string }).name !== 'YAMLParseError') throw err;
+    throw new Error(`${path} is not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
   if (!checkFile.Check(raw)) {
     const problems = [...checkFile.Errors(raw)].slice(0, 8).map((e) => `  ${e.path || '/'}: ${e.message}`);
     throw new Error(`${path} is not a valid topology:\n${problems.join('\n')}`);
@@ -187,7 +194,8 @@ function checkFilter(filter: string, contract: AnyEventContract, where: string):
     ...(contract.attributeNames ?? []),
     ...(contract.envelope === 'gcs-notification' ? GCS_ATTRIBUTES : ['ce-type', 'ce-source', 'ce-schemaversion']),
   ]);
-  for (const m of filter.matchAll(/attributes\.([A-Za-z0-9_-]+)/g)) {
+  // `attributes.KEY` compares a value, `attributes:KEY` tests presence: both name an attribute.
+  for (const m of filter.matchAll(/attributes[.:]([A-Za-z0-9_-]+)/g)) {
     const name = m[1] as string;
     if (!known.has(name)) {
       throw new Error(`${where}.filter uses attributes.${name}, which ${contract.type} never sets; known: ${[...known].join(', ')}`);

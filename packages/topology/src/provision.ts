@@ -1,4 +1,4 @@
-import { Encodings, SchemaTypes, SchemaViews, type CreateSubscriptionOptions, type PubSub } from '@google-cloud/pubsub';
+import { Encodings, SchemaTypes, SchemaViews, type CreateSubscriptionOptions, type PubSub, type SubscriptionMetadata } from '@google-cloud/pubsub';
 import type { google } from '@google-cloud/pubsub/build/protos/protos.js';
 import { avroSchemaOf } from '@commerce/contracts';
 import type { SubscriptionPlan, TopicPlan, TopologyPlan } from './model.js';
@@ -171,28 +171,34 @@ async function ensureSubscription(pubsub: PubSub, plan: SubscriptionPlan, option
   if ((current.enableMessageOrdering ?? false) !== plan.ordering) drift.push(`ordering is ${current.enableMessageOrdering ?? false}, topology says ${plan.ordering} (immutable)`);
 
   const updates: string[] = [];
-  const cmp = (label: string, have: unknown, want: unknown): void => {
-    if (JSON.stringify(have) !== JSON.stringify(want)) updates.push(`${label} ${JSON.stringify(have)} -> ${JSON.stringify(want)}`);
+  // Only what differs goes into the update and its field mask: an update must not touch
+  // settings that are right, and the emulator refuses any update naming expiration_policy.
+  const patch: SubscriptionMetadata = {};
+  const cmp = (label: string, have: unknown, want: unknown, set: SubscriptionMetadata): void => {
+    if (JSON.stringify(have) === JSON.stringify(want)) return;
+    updates.push(`${label} ${JSON.stringify(have)} -> ${JSON.stringify(want)}`);
+    Object.assign(patch, set);
   };
-  cmp('ackDeadlineSeconds', current.ackDeadlineSeconds ?? null, plan.ackDeadlineSeconds);
-  cmp('messageRetentionSeconds', seconds(current.messageRetentionDuration) ?? null, plan.messageRetentionSeconds);
-  cmp('retainAckedMessages', current.retainAckedMessages ?? false, plan.retainAckedMessages);
+  cmp('ackDeadlineSeconds', current.ackDeadlineSeconds ?? null, plan.ackDeadlineSeconds, { ackDeadlineSeconds: wanted.ackDeadlineSeconds ?? null });
+  cmp('messageRetentionSeconds', seconds(current.messageRetentionDuration) ?? null, plan.messageRetentionSeconds, {
+    messageRetentionDuration: { seconds: plan.messageRetentionSeconds },
+  });
+  cmp('retainAckedMessages', current.retainAckedMessages ?? false, plan.retainAckedMessages, { retainAckedMessages: wanted.retainAckedMessages ?? null });
   cmp(
     'deadLetterPolicy',
     current.deadLetterPolicy?.deadLetterTopic
       ? { topic: current.deadLetterPolicy.deadLetterTopic.split('/').pop(), maxDeliveryAttempts: current.deadLetterPolicy.maxDeliveryAttempts }
       : null,
     plan.deadLetter ?? null,
+    { deadLetterPolicy: wanted.deadLetterPolicy ?? null }, // null clears a policy the topology dropped
   );
   cmp(
     'retryPolicy',
     current.retryPolicy ? { minimumBackoffSeconds: seconds(current.retryPolicy.minimumBackoff), maximumBackoffSeconds: seconds(current.retryPolicy.maximumBackoff) } : null,
     plan.retryPolicy ?? null,
+    { retryPolicy: wanted.retryPolicy ?? null },
   );
-  if (updates.length > 0 && !options.dryRun) {
-    const { filter: _f, enableMessageOrdering: _o, ...mutable } = wanted;
-    await pubsub.subscription(plan.name).setMetadata(mutable);
-  }
+  if (updates.length > 0 && !options.dryRun) await pubsub.subscription(plan.name).setMetadata(patch);
   if (drift.length > 0) {
     return { kind: 'subscription', name: plan.name, action: 'drift', details: [...drift, ...updates, 'recreate it by hand after draining: deleting it drops its backlog'] };
   }
