@@ -1,0 +1,143 @@
+import { FEATURE_DIM, OrderRelations, type EntityGraph } from './features.js';
+
+export const SAMPLER_DEFAULTS = {
+  /** Second-hop neighbours (other orders) sampled per first-hop entity. */
+  fanout: 8,
+  /** Seed of the sampling; the same seed, graph and order always give the same neighbourhood. */
+  seed: 1,
+} as const;
+export interface SamplerOptions {
+  readonly fanout: number;
+  readonly seed: number;
+}
+
+/**
+ * The 2-hop neighbourhood of one order, frozen at the order's time. Row 0 of `rows` is the zero
+ * "null" node that pads missing neighbours. Hop 1 is one entity per relation (`OrderRelations`),
+ * hop 2 is up to `fanout` other orders of each of those entities.
+ */
+export interface Subgraph {
+  readonly orderId: string;
+  /** Raw features, row-major `[nodes, FEATURE_DIM]`. */
+  readonly rows: Float32Array;
+  readonly nodeKeys: readonly string[];
+  /** Row of the order itself. */
+  readonly self: number;
+  /** `[R]` rows of the first-hop entities. */
+  readonly hop1: Int32Array;
+  /** `[R, fanout]` rows of the second-hop orders, 0 where fewer were available. */
+  readonly hop2: Int32Array;
+  readonly fanout: number;
+}
+
+/** Dense index tensors for a batch of subgraphs sharing one feature table (row 0 = null node). */
+export interface Batch {
+  readonly size: number;
+  readonly fanout: number;
+  readonly rows: Float32Array;
+  readonly self: Int32Array;
+  /** `[B, R]` */
+  readonly hop1: Int32Array;
+  /** `[B, R, fanout]` */
+  readonly hop2: Int32Array;
+}
+
+/**
+ * GraphSAGE-style fixed-fanout sampling around an order already in the graph: uniform without
+ * replacement among the entity's most recent orders placed no later than this one (so a
+ * re-sample later sees the same point in time), excluding the order itself.
+ */
+export function sampleOrder(graph: EntityGraph, orderId: string, options: Partial<SamplerOptions> = {}): Subgraph {
+  const { fanout, seed } = { ...SAMPLER_DEFAULTS, ...options };
+  const links = graph.orderLinks(orderId);
+  const atMs = graph.orderTime(orderId);
+  if (!links || atMs === undefined) throw new RangeError(`order ${orderId} is not in the graph`);
+  const keys: string[] = ['']; // row 0: null node
+  const rowOf = new Map<string, number>();
+  const rowsList: Float32Array[] = [new Float32Array(FEATURE_DIM)];
+  const row = (key: string): number => {
+    let r = rowOf.get(key);
+    if (r === undefined) {
+      r = keys.length;
+      keys.push(key);
+      rowOf.set(key, r);
+      rowsList.push(graph.features(key, atMs));
+    }
+    return r;
+  };
+  const selfKey = `order:${orderId}`;
+  const self = row(selfKey);
+  const hop1 = new Int32Array(OrderRelations.length);
+  const hop2 = new Int32Array(OrderRelations.length * fanout);
+  OrderRelations.forEach((relation, r) => {
+    const entity = links[relation];
+    hop1[r] = row(entity);
+    const candidates = graph.recentOrders(entity).filter((o) => o !== orderId && (graph.orderTime(o) ?? Infinity) <= atMs);
+    const chosen = sampleWithoutReplacement(candidates, fanout, mulberry32(hashString(`${seed}|${orderId}|${relation}`)));
+    chosen.forEach((o, k) => {
+      hop2[r * fanout + k] = row(`order:${o}`);
+    });
+  });
+  const rows = new Float32Array(rowsList.length * FEATURE_DIM);
+  rowsList.forEach((f, i) => rows.set(f, i * FEATURE_DIM));
+  return { orderId, rows, nodeKeys: keys, self, hop1, hop2, fanout };
+}
+
+/** Stacks subgraphs into one batch: their tables are concatenated behind a single shared null row. */
+export function collate(subgraphs: readonly Subgraph[]): Batch {
+  if (subgraphs.length === 0) throw new RangeError('cannot collate an empty batch');
+  const fanout = subgraphs[0]!.fanout;
+  const R = OrderRelations.length;
+  let total = 1;
+  for (const s of subgraphs) {
+    if (s.fanout !== fanout) throw new RangeError(`mixed fanouts in one batch: ${fanout} and ${s.fanout}`);
+    total += s.rows.length / FEATURE_DIM - 1;
+  }
+  const rows = new Float32Array(total * FEATURE_DIM);
+  const self = new Int32Array(subgraphs.length);
+  const hop1 = new Int32Array(subgraphs.length * R);
+  const hop2 = new Int32Array(subgraphs.length * R * fanout);
+  let offset = 1; // the subgraph's row i (i >= 1) lands at offset + i - 1
+  subgraphs.forEach((s, b) => {
+    const n = s.rows.length / FEATURE_DIM;
+    rows.set(s.rows.subarray(FEATURE_DIM), offset * FEATURE_DIM);
+    const shift = (i: number): number => (i === 0 ? 0 : i + offset - 1);
+    self[b] = shift(s.self);
+    for (let i = 0; i < R; i++) hop1[b * R + i] = shift(s.hop1[i]!);
+    for (let i = 0; i < R * fanout; i++) hop2[b * R * fanout + i] = shift(s.hop2[i]!);
+    offset += n - 1;
+  });
+  return { size: subgraphs.length, fanout, rows, self, hop1, hop2 };
+}
+
+function sampleWithoutReplacement<T>(items: readonly T[], k: number, rand: () => number): T[] {
+  if (items.length <= k) return [...items];
+  const pool = [...items];
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rand() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, k);
+}
+
+/** FNV-1a: a stable 32-bit hash, so sampling depends only on seed, order and relation. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Small seeded PRNG in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
