@@ -10,6 +10,7 @@
  * nothing) when a contract breaks FULL compatibility with it or its version was not bumped
  * enough; see contracts/README.md#compatibility.
  */
+import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,7 @@ import {
 import { formatSeconds, planTopology, readTopologyFile, type SubscriptionPlan, type TopologyEnvironment } from '@commerce/topology';
 import { renderCatalogue, type SubscriptionUsage, type TopicUsage } from './catalogue.js';
 
-const CONTRACTS_DIR = resolve(import.meta.dirname, '..');
+const CONTRACTS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const REPO_ROOT = resolve(CONTRACTS_DIR, '..');
 const LOCK_FILE = 'compat-lock.json';
 /** Directories the generator owns entirely: a file in them that it would not write is removed. */

@@ -5,6 +5,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { PubSub, type Message, type Topic } from '@google-cloud/pubsub';
@@ -16,7 +17,7 @@ import {
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 
-const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const started: RunningEmulator[] = [];
 const clients: PubSub[] = [];
 

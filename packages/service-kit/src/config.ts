@@ -12,6 +12,7 @@ export const BaseConfig = Type.Object({
   PUBSUB_EMULATOR_HOST: Type.Optional(Type.String({ pattern: '^[^:]+:\\d+$', description: 'host:port of the Pub/Sub emulator.' })),
   MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Messages handled at once per subscription.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 20_000 }),
+  STALL_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 300_000, description: 'A subscription idle this long reopens its streaming pull (stalled-stream watchdog).' }),
   PUBLISH_BATCH_MAX_MESSAGES: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
   PUBLISH_BATCH_MAX_MS: Type.Integer({ minimum: 0, default: 10 }),
 });
