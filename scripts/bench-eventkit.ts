@@ -130,7 +130,14 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
     // Same bytes and attributes as the kit sends, prepared the way a careful raw publisher would.
     const template = encodeEvent(OrderScored, event(0), { source: 'bench' }).attributes;
     t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, (_, i) => topic.publishMessage({ data: Buffer.from(JSON.stringify(event(i))), attributes: { ...template, 'ce-id': `raw-${i}` } })));
+    await Promise.all(
+      Array.from({ length: n }, (_, i) => {
+        // Copied, not `{ ...template, id }`: a spread-first literal is V8's slow path (~11 µs).
+        const attributes = Object.assign({}, template);
+        attributes['ce-id'] = `raw-${i}`;
+        return topic.publishMessage({ data: Buffer.from(JSON.stringify(event(i))), attributes });
+      }),
+    );
     published = performance.now();
     await allReceived;
     const t1 = performance.now();
