@@ -2,6 +2,7 @@ import { ContractViolationError, ImageUploaded, OrderPlaced, contracts } from '@
 import { loadTopology, provision } from '@commerce/topology';
 import { pino } from 'pino';
 import { createPubSubClient } from '../src/client.js';
+import { PublishError } from '../src/errors.js';
 import { PubSubEventBus } from '../src/pubsub-bus.js';
 import { drain, emulatorHost, order, orderTopology, provisioned, uniqueProject } from '@commerce/testing';
 
@@ -31,6 +32,22 @@ describe('publishing against the emulator', () => {
       await expect(pubsub.topic('order-placed').publishMessage({ data: Buffer.from(data) })).rejects.toMatchObject({ code: 3 });
     }
     await expect(pubsub.topic('order-placed').publishMessage({ data: Buffer.from(JSON.stringify(order(5))) })).resolves.toBeTruthy();
+    await pubsub.close();
+  });
+
+  it('a failed publish with an ordering key is reported, and later events with that key still go out', async () => {
+    const projectId = uniqueProject('pub-resume');
+    const pubsub = await provisioned(projectId, orderTopology('probe', { ordering: true }));
+    const bus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId, emulatorHost: emulatorHost() }), source: 'test' });
+    // The broker rejects this one (no total): the client pauses key u-9 until it is resumed.
+    const rejected = await bus.publishRaw('order-placed', Buffer.from('{"orderId":"o-x"}'), { 'ce-id': 'x', 'ce-type': 'OrderPlaced' }, 'u-9').catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(PublishError);
+    expect((rejected as PublishError).orderingKey).toBe('u-9');
+    expect((rejected as Error).message).toMatch(/ordering key u-9.*publishing for that key was resumed/);
+    await bus.publish(OrderPlaced, order(7, 'u-9'));
+    const received = await drain(pubsub, 'order-placed.probe', { expect: 1 });
+    expect(received.map((m) => [m.orderingKey, JSON.parse(m.data.toString()).orderId])).toEqual([['u-9', 'o-7']]);
+    await bus.close();
     await pubsub.close();
   });
 
