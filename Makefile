@@ -55,6 +55,9 @@ catalogue: install ## regenerate contracts/generated and contracts/CATALOGUE.md
 bench-eventkit: build ## event kit vs raw client throughput on the emulator; last line is JSON
 	$(TSX) scripts/bench-eventkit.ts $(if $(MESSAGES),--messages $(MESSAGES))
 
+# Each service or package may add its own targets (bench-*, eval-*, ...) in a make.mk of its own.
+include $(wildcard services/*/make.mk packages/*/make.mk)
+
 clean: ## remove build output and scratch files
 	npx tsc --build --clean
 	rm -rf .tmp
