@@ -93,3 +93,74 @@ export function expectedCalibrationError(probabilities: ArrayLike<number>, label
   for (let b = 0; b < bins; b++) if (count[b]! > 0) ece += (count[b]! / probabilities.length) * Math.abs(sumP[b]! / count[b]! - sumY[b]! / count[b]!);
   return ece;
 }
+
+/** ROC and precision-recall curves, one point per distinct threshold (highest score first), for plots. */
+export function curves(scores: ArrayLike<number>, labels: Labels): { roc: Array<[number, number]>; pr: Array<[number, number]> } {
+  const points = rocPoints(scores, labels);
+  return { roc: [[0, 0], ...points.map((p): [number, number] => [p.fpr, p.tpr])], pr: points.map((p): [number, number] => [p.tpr, p.precision]) };
+}
+
+/** Confusion counts and rates of the decision `score >= threshold`. */
+export function confusionAt(scores: ArrayLike<number>, labels: Labels, threshold: number): { tp: number; fp: number; tn: number; fn: number; precision: number; recall: number; fpr: number } {
+  check(scores, labels);
+  let tp = 0, fp = 0, tn = 0, fn = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const flagged = scores[i]! >= threshold;
+    if (pos(labels[i]!)) {
+      if (flagged) tp++;
+      else fn++;
+    } else if (flagged) fp++;
+    else tn++;
+  }
+  return { tp, fp, tn, fn, precision: tp + fp ? tp / (tp + fp) : 0, recall: tp + fn ? tp / (tp + fn) : 0, fpr: fp + tn ? fp / (fp + tn) : 0 };
+}
+
+/** Mean of the F1 of the fraud class and the F1 of the legitimate class, at `score >= threshold`. */
+export function f1Macro(scores: ArrayLike<number>, labels: Labels, threshold: number): number {
+  const c = confusionAt(scores, labels, threshold);
+  const f1 = (tp: number, fp: number, fn: number): number => (tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn));
+  return (f1(c.tp, c.fp, c.fn) + f1(c.tn, c.fn, c.fp)) / 2;
+}
+
+/** The threshold with the best F1-macro on these scores (candidates: every distinct score). */
+export function bestF1Threshold(scores: ArrayLike<number>, labels: Labels): number {
+  check(scores, labels);
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  let nPos = 0;
+  for (let i = 0; i < labels.length; i++) if (pos(labels[i]!)) nPos++;
+  const nNeg = labels.length - nPos;
+  let tp = 0, fp = 0;
+  let best = { f1: -1, t: 1 };
+  for (let i = 0; i < idx.length; ) {
+    const t = scores[idx[i]!]!;
+    while (i < idx.length && scores[idx[i]!] === t) {
+      if (pos(labels[idx[i]!]!)) tp++;
+      else fp++;
+      i++;
+    }
+    const fn = nPos - tp;
+    const tn = nNeg - fp;
+    const f1 = ((tp ? (2 * tp) / (2 * tp + fp + fn) : 0) + (tn ? (2 * tn) / (2 * tn + fn + fp) : 0)) / 2;
+    if (f1 > best.f1) best = { f1, t };
+  }
+  return best.t;
+}
+
+/**
+ * The lowest threshold whose false-positive rate on these scores is at most `maxFpr`, for the
+ * rule `score >= threshold`: halfway between the highest negative score that must stay below it
+ * and the next higher score, so ties never slip through.
+ */
+export function thresholdAtFpr(scores: ArrayLike<number>, labels: Labels, maxFpr: number): number {
+  check(scores, labels);
+  const neg: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (!pos(labels[i]!)) neg.push(scores[i]!);
+  if (neg.length === 0) return 0;
+  neg.sort((a, b) => b - a);
+  const allowed = Math.floor(maxFpr * neg.length + 1e-9);
+  if (allowed >= neg.length) return 0;
+  const below = neg[allowed]!; // this negative (and every lower one) must not be flagged
+  let above = Infinity;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > below && scores[i]! < above) above = scores[i]!;
+  return Number.isFinite(above) ? (below + above) / 2 : Math.min(1, below + 1e-6);
+}

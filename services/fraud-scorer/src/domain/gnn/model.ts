@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { FEATURE_DIM, FEATURES, Normaliser, OrderRelations, type NormaliserJson } from './features.js';
+import { FEATURES, Normaliser, OrderRelations, type NormaliserJson } from './features.js';
 import { collate, hashString, mulberry32, type Batch, type Subgraph } from './sampler.js';
-import { rocAuc } from './metrics.js';
+import { prAuc, rocAuc } from './metrics.js';
 
 export const MODEL_DEFAULTS = {
   /** Width of both message-passing layers. */
@@ -11,13 +11,26 @@ export const MODEL_DEFAULTS = {
   /** false: the same network sees only the order's own features (the feature-only baseline). */
   graph: true,
   seed: 7,
+  /** First-hop neighbours per relation: 1 for orders (one entity each); generic graphs sample several. */
+  hop1Fanout: 1,
 } as const;
 export interface ModelConfig {
   readonly hidden: number;
   readonly fanout: number;
   readonly graph: boolean;
   readonly seed: number;
+  readonly hop1Fanout: number;
 }
+
+/**
+ * Names of the feature columns and relations a model is built for. The default is the order-event
+ * layout (`FEATURES`, `OrderRelations`); a generic dataset brings its own columns and relations.
+ */
+export interface GraphLayout {
+  readonly features: readonly string[];
+  readonly relations: readonly string[];
+}
+export const ORDER_LAYOUT: GraphLayout = { features: FEATURES, relations: OrderRelations };
 
 export const TRAIN_DEFAULTS = {
   epochs: 8,
@@ -28,7 +41,7 @@ export const TRAIN_DEFAULTS = {
    * nearer the base rate. Calibration fixes the scale afterwards either way.
    */
   classWeightPower: 1,
-  /** Keep the weights of the epoch with the best validation ROC AUC. */
+  /** Keep the weights of the epoch with the best validation ROC AUC (ties: best PR AUC, then the later epoch). */
   keepBest: true,
 } as const;
 export type TrainOptions = { -readonly [K in keyof typeof TRAIN_DEFAULTS]: (typeof TRAIN_DEFAULTS)[K] extends boolean ? boolean : number };
@@ -42,6 +55,14 @@ export interface EpochStats {
   readonly epoch: number;
   readonly loss: number;
   readonly validationRocAuc: number;
+  readonly validationPrAuc: number;
+}
+
+/** Progress callbacks for a training run (progress bars, logs); none is required. */
+export interface TrainHooks {
+  /** After each mini-batch: examples done in this epoch, of `total`. */
+  onBatch?(epoch: number, done: number, total: number, loss: number): void;
+  onEpoch?(stats: EpochStats): void;
 }
 
 export interface TrainResult {
@@ -78,8 +99,6 @@ export interface ModelArtifact {
   readonly calibration: PlattCalibration;
 }
 
-const R = OrderRelations.length;
-const D = FEATURE_DIM;
 
 /**
  * Relation-aware GraphSAGE over sampled order neighbourhoods, in plain TF.js ops (dense `gather`
@@ -91,13 +110,18 @@ const D = FEATURE_DIM;
  */
 export class FraudGnn {
   readonly config: ModelConfig;
+  readonly layout: GraphLayout;
   private readonly weights: Map<string, tf.Variable>;
   private normaliser: Normaliser | undefined;
   private calibration: PlattCalibration = { a: 1, b: 0 };
 
-  constructor(config: Partial<ModelConfig> = {}) {
+  /** `layout` defaults to the order-event graph; pass a generic dataset's columns and relations to train on it. */
+  constructor(config: Partial<ModelConfig> = {}, layout: GraphLayout = ORDER_LAYOUT) {
     this.config = { ...MODEL_DEFAULTS, ...config };
+    this.layout = { features: [...layout.features], relations: [...layout.relations] };
     const H = this.config.hidden;
+    const D = this.layout.features.length;
+    const R = this.layout.relations.length;
     const rand = mulberry32(hashString(`weights|${this.config.seed}`));
     const shapes: Record<string, number[]> = {
       w1e: [R, 3 * D, H],
@@ -127,33 +151,53 @@ export class FraudGnn {
     return this.weights.get(name)!;
   }
 
-  /** Logits `[B]` for a batch whose rows are already normalised. */
+  /** Calibrated probability = sigmoid(a * logit + b). */
+  get plattCalibration(): PlattCalibration {
+    return { ...this.calibration };
+  }
+
+  /**
+   * Logits `[B]` for a batch whose rows are already normalised. The first hop has K1 slots per
+   * relation (1 for orders); entity embeddings and raw features are masked means over them, which
+   * for K1 = 1 is exactly the entity itself.
+   */
   private logits(x: tf.Tensor2D, selfIdx: tf.Tensor1D, hop1Idx: tf.Tensor1D, hop2Idx: tf.Tensor1D, batch: number): tf.Tensor1D {
     const H = this.config.hidden;
     const F = this.config.fanout;
+    const K = this.config.hop1Fanout;
+    const D = this.layout.features.length;
+    const R = this.layout.relations.length;
     const xSelf = tf.gather(x, selfIdx); // [B, D]
     if (!this.config.graph) {
       const h1 = tf.relu(tf.add(tf.matMul(xSelf, tf.slice(this.w('w1o'), [0, 0], [D, H])), this.w('b1o')));
       const h2 = tf.relu(tf.add(tf.matMul(h1, tf.slice(this.w('w2'), [0, 0], [H, H])), this.w('b2')));
       return tf.reshape(tf.add(tf.matMul(h2, this.w('wOut')), this.w('bOut')), [batch]);
     }
-    const xH1 = tf.reshape(tf.gather(x, hop1Idx), [batch, R, D]);
-    const mask1 = tf.reshape(tf.cast(tf.greater(hop1Idx, 0), 'float32'), [batch, R, 1]);
-    const xH2 = tf.reshape(tf.gather(x, hop2Idx), [batch, R, F, D]);
-    const mask2 = tf.reshape(tf.cast(tf.greater(hop2Idx, 0), 'float32'), [batch, R, F, 1]);
-    const count = tf.sum(mask2, 2); // [B, R, 1]
-    const mean2 = tf.div(tf.sum(tf.mul(xH2, mask2), 2), tf.maximum(count, 1));
+    const xH1 = tf.reshape(tf.gather(x, hop1Idx), [batch, R, K, D]);
+    const mask1 = tf.reshape(tf.cast(tf.greater(hop1Idx, 0), 'float32'), [batch, R, K, 1]);
+    const count1 = tf.maximum(tf.sum(mask1, 2), 1); // [B, R, 1]
+    const xH2 = tf.reshape(tf.gather(x, hop2Idx), [batch, R, K, F, D]);
+    const mask2 = tf.reshape(tf.cast(tf.greater(hop2Idx, 0), 'float32'), [batch, R, K, F, 1]);
+    const count = tf.sum(mask2, 3); // [B, R, K, 1]
+    const mean2 = tf.div(tf.sum(tf.mul(xH2, mask2), 3), tf.maximum(count, 1));
     // Padding must never win the max: push it far down, then zero entities with no neighbours at all.
-    const max2 = tf.mul(tf.max(tf.add(xH2, tf.mul(tf.sub(mask2, 1), 1e4)), 2), tf.cast(tf.greater(count, 0), 'float32'));
-    const entityIn = tf.transpose(tf.concat([xH1, mean2, max2], 2), [1, 0, 2]); // [R, B, 3D]
-    const hEntity = tf.mul(tf.transpose(tf.relu(tf.add(tf.matMul(entityIn, this.w('w1e')), this.w('b1e'))), [1, 0, 2]), mask1); // [B, R, H]
-    const hOrder = tf.relu(tf.add(tf.matMul(tf.concat([xSelf, tf.reshape(xH1, [batch, R * D])], 1), this.w('w1o')), this.w('b1o')));
+    const max2 = tf.mul(tf.max(tf.add(xH2, tf.mul(tf.sub(mask2, 1), 1e4)), 3), tf.cast(tf.greater(count, 0), 'float32'));
+    const entityIn = tf.reshape(tf.transpose(tf.concat([xH1, mean2, max2], 3), [1, 0, 2, 3]), [R, batch * K, 3 * D]);
+    const hSlots = tf.transpose(tf.reshape(tf.relu(tf.add(tf.matMul(entityIn, this.w('w1e')), this.w('b1e'))), [R, batch, K, H]), [1, 0, 2, 3]);
+    const hEntity = tf.div(tf.sum(tf.mul(hSlots, mask1), 2), count1); // [B, R, H]
+    const xEntity = tf.div(tf.sum(tf.mul(xH1, mask1), 2), count1); // [B, R, D]
+    const hOrder = tf.relu(tf.add(tf.matMul(tf.concat([xSelf, tf.reshape(xEntity, [batch, R * D])], 1), this.w('w1o')), this.w('b1o')));
     const h2 = tf.relu(tf.add(tf.matMul(tf.concat([hOrder, tf.reshape(hEntity, [batch, R * H])], 1), this.w('w2')), this.w('b2')));
     return tf.reshape(tf.add(tf.matMul(h2, this.w('wOut')), this.w('bOut')), [batch]);
   }
 
   private inputs(batch: Batch): { x: tf.Tensor2D; self: tf.Tensor1D; hop1: tf.Tensor1D; hop2: tf.Tensor1D } {
     if (batch.fanout !== this.config.fanout) throw new RangeError(`batch sampled with fanout ${batch.fanout}, model expects ${this.config.fanout}`);
+    if (batch.hop1Fanout !== this.config.hop1Fanout) throw new RangeError(`batch sampled with first-hop fanout ${batch.hop1Fanout}, model expects ${this.config.hop1Fanout}`);
+    const D = this.layout.features.length;
+    if (batch.dim !== D || batch.relations !== this.layout.relations.length) {
+      throw new RangeError(`batch has ${batch.dim} features and ${batch.relations} relations, model expects ${D} and ${this.layout.relations.length}`);
+    }
     const normaliser = this.normaliser;
     if (!normaliser) throw new Error('the model has no feature normaliser: train it or load an artifact first');
     const rows = normaliser.applyInPlace(batch.rows.slice());
@@ -192,20 +236,21 @@ export class FraudGnn {
    * Mini-batch Adam on class-weighted cross-entropy, then Platt calibration on `validation`
    * (which the weights never trained on). The normaliser is fitted on the training rows.
    */
-  async train(train: readonly Example[], validation: readonly Example[], options: Partial<TrainOptions> = {}): Promise<TrainResult> {
+  async train(train: readonly Example[], validation: readonly Example[], options: Partial<TrainOptions> = {}, hooks: TrainHooks = {}): Promise<TrainResult> {
     const opts: TrainOptions = { ...TRAIN_DEFAULTS, ...options };
     const started = performance.now();
     const nPos = train.filter((e) => e.label === 1).length;
     if (nPos === 0 || nPos === train.length) throw new RangeError(`training needs both classes; got ${nPos} fraud of ${train.length}`);
     if (!validation.some((e) => e.label === 1) || validation.every((e) => e.label === 1)) throw new RangeError('validation needs both classes');
-    this.normaliser = Normaliser.fit(nonNullRows(train.map((e) => e.subgraph)));
+    const D = this.layout.features.length;
+    this.normaliser = Normaliser.fit(nonNullRows(train.map((e) => e.subgraph), D), D);
     const positiveWeight = ((train.length - nPos) / nPos) ** opts.classWeightPower;
 
     const optimizer = tf.train.adam(opts.learningRate);
     const rand = mulberry32(hashString(`shuffle|${this.config.seed}`));
     const order = train.map((_, i) => i);
     const epochs: EpochStats[] = [];
-    let best = { auc: -Infinity, epoch: 0, values: this.snapshot() };
+    let best = { auc: -Infinity, pr: -Infinity, epoch: 0, values: this.snapshot() };
     try {
       for (let epoch = 1; epoch <= opts.epochs; epoch++) {
         shuffle(order, rand);
@@ -221,14 +266,20 @@ export class FraudGnn {
             const z = this.logits(i.x, i.self, i.hop1, i.hop2, batch.size);
             return tf.losses.sigmoidCrossEntropy(tf.tensor1d(labels), z, tf.tensor1d(weights), 0, tf.Reduction.SUM_BY_NONZERO_WEIGHTS);
           }, true);
-          lossSum += (await loss!.data())[0]! * chunk.length;
+          const batchLoss = (await loss!.data())[0]!;
+          lossSum += batchLoss * chunk.length;
           seen += chunk.length;
           loss!.dispose();
+          hooks.onBatch?.(epoch, seen, order.length, batchLoss);
         }
         const valLogits = await this.rawLogitsChunked(validation.map((e) => e.subgraph));
-        const auc = rocAuc(valLogits, validation.map((e) => e.label));
-        epochs.push({ epoch, loss: lossSum / seen, validationRocAuc: auc });
-        if (auc > best.auc) best = { auc, epoch, values: this.snapshot() };
+        const valLabels = validation.map((e) => e.label);
+        const auc = rocAuc(valLogits, valLabels);
+        const stats = { epoch, loss: lossSum / seen, validationRocAuc: auc, validationPrAuc: prAuc(valLogits, valLabels) };
+        epochs.push(stats);
+        hooks.onEpoch?.(stats);
+        // Ties (a small validation split often sits at AUC 1) go to the later epoch, whose loss is lower.
+        if (auc > best.auc || (auc === best.auc && stats.validationPrAuc >= best.pr)) best = { auc, pr: stats.validationPrAuc, epoch, values: this.snapshot() };
       }
     } finally {
       optimizer.dispose();
@@ -264,14 +315,28 @@ export class FraudGnn {
       const data = v.dataSync() as Float32Array;
       weights[name] = { shape: [...v.shape], data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
     }
-    return { format: ARTIFACT_FORMAT, config: this.config, features: [...FEATURES], relations: [...OrderRelations], weights, normaliser: this.normaliser.toJSON(), calibration: this.calibration };
+    return {
+      format: ARTIFACT_FORMAT,
+      config: this.config,
+      features: [...this.layout.features],
+      relations: [...this.layout.relations],
+      weights,
+      normaliser: this.normaliser.toJSON(),
+      calibration: this.calibration,
+    };
   }
 
-  static fromArtifact(artifact: ModelArtifact): FraudGnn {
+  /**
+   * Rebuilds a model from its artifact. `expected` is the layout the caller will feed it: the
+   * order-event layout by default (what the online scorer builds); `null` accepts the artifact's
+   * own layout (evaluating a model trained on a generic dataset).
+   */
+  static fromArtifact(artifact: ModelArtifact, expected: GraphLayout | null = ORDER_LAYOUT): FraudGnn {
     if (artifact.format !== ARTIFACT_FORMAT) throw new RangeError(`unsupported model artifact format ${String(artifact.format)}; expected ${ARTIFACT_FORMAT}`);
-    if (artifact.features.join() !== FEATURES.join()) throw new RangeError('the artifact was trained on a different feature layout');
-    if (artifact.relations.join() !== OrderRelations.join()) throw new RangeError('the artifact was trained on different relations');
-    const model = new FraudGnn(artifact.config);
+    if (expected && artifact.features.join() !== expected.features.join()) throw new RangeError('the artifact was trained on a different feature layout');
+    if (expected && artifact.relations.join() !== expected.relations.join()) throw new RangeError('the artifact was trained on different relations');
+    // Artifacts written before hop1Fanout existed were order models: one entity per relation.
+    const model = new FraudGnn({ ...artifact.config, hop1Fanout: artifact.config.hop1Fanout ?? 1 }, { features: artifact.features, relations: artifact.relations });
     for (const [name, v] of model.weights) {
       const w = artifact.weights[name];
       if (!w || w.shape.join() !== v.shape.join()) {
@@ -306,7 +371,7 @@ function glorot(shape: number[], rand: () => number): tf.Tensor {
   return tf.tensor(Float32Array.from({ length: n }, () => (rand() * 2 - 1) * limit), shape);
 }
 
-function nonNullRows(subgraphs: readonly Subgraph[]): Float32Array {
+function nonNullRows(subgraphs: readonly Subgraph[], D: number): Float32Array {
   let n = 0;
   for (const s of subgraphs) n += s.rows.length - D;
   const out = new Float32Array(n);

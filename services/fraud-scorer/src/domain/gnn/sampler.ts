@@ -28,17 +28,30 @@ export interface Subgraph {
   /** `[R, fanout]` rows of the second-hop orders, 0 where fewer were available. */
   readonly hop2: Int32Array;
   readonly fanout: number;
+  /**
+   * First-hop neighbours per relation (`hop1` is `[R, hop1Fanout]`, `hop2` `[R, hop1Fanout, fanout]`).
+   * Absent means 1: an order has exactly one entity per relation. Generic graphs sample several.
+   */
+  readonly hop1Fanout?: number;
+  /** Columns per row of `rows`; absent means the order layout's `FEATURE_DIM`. */
+  readonly dim?: number;
 }
 
 /** Dense index tensors for a batch of subgraphs sharing one feature table (row 0 = null node). */
 export interface Batch {
   readonly size: number;
   readonly fanout: number;
+  /** First-hop neighbours per relation (1 for orders). */
+  readonly hop1Fanout: number;
+  /** Relations per subgraph. */
+  readonly relations: number;
+  /** Columns per row. */
+  readonly dim: number;
   readonly rows: Float32Array;
   readonly self: Int32Array;
-  /** `[B, R]` */
+  /** `[B, R, hop1Fanout]` */
   readonly hop1: Int32Array;
-  /** `[B, R, fanout]` */
+  /** `[B, R, hop1Fanout, fanout]` */
   readonly hop2: Int32Array;
 }
 
@@ -86,31 +99,38 @@ export function sampleOrder(graph: EntityGraph, orderId: string, options: Partia
 /** Stacks subgraphs into one batch: their tables are concatenated behind a single shared null row. */
 export function collate(subgraphs: readonly Subgraph[]): Batch {
   if (subgraphs.length === 0) throw new RangeError('cannot collate an empty batch');
-  const fanout = subgraphs[0]!.fanout;
-  const R = OrderRelations.length;
+  const first = subgraphs[0]!;
+  const fanout = first.fanout;
+  const hop1Fanout = first.hop1Fanout ?? 1;
+  const dim = first.dim ?? FEATURE_DIM;
+  const n1 = first.hop1.length; // R * hop1Fanout
+  const n2 = n1 * fanout;
   let total = 1;
   for (const s of subgraphs) {
     if (s.fanout !== fanout) throw new RangeError(`mixed fanouts in one batch: ${fanout} and ${s.fanout}`);
-    total += s.rows.length / FEATURE_DIM - 1;
+    if ((s.hop1Fanout ?? 1) !== hop1Fanout || s.hop1.length !== n1 || (s.dim ?? FEATURE_DIM) !== dim) {
+      throw new RangeError(`mixed subgraph shapes in one batch (order ${first.orderId} and ${s.orderId})`);
+    }
+    total += s.rows.length / dim - 1;
   }
-  const rows = new Float32Array(total * FEATURE_DIM);
+  const rows = new Float32Array(total * dim);
   const self = new Int32Array(subgraphs.length);
-  const hop1 = new Int32Array(subgraphs.length * R);
-  const hop2 = new Int32Array(subgraphs.length * R * fanout);
+  const hop1 = new Int32Array(subgraphs.length * n1);
+  const hop2 = new Int32Array(subgraphs.length * n2);
   let offset = 1; // the subgraph's row i (i >= 1) lands at offset + i - 1
   subgraphs.forEach((s, b) => {
-    const n = s.rows.length / FEATURE_DIM;
-    rows.set(s.rows.subarray(FEATURE_DIM), offset * FEATURE_DIM);
+    const n = s.rows.length / dim;
+    rows.set(s.rows.subarray(dim), offset * dim);
     const shift = (i: number): number => (i === 0 ? 0 : i + offset - 1);
     self[b] = shift(s.self);
-    for (let i = 0; i < R; i++) hop1[b * R + i] = shift(s.hop1[i]!);
-    for (let i = 0; i < R * fanout; i++) hop2[b * R * fanout + i] = shift(s.hop2[i]!);
+    for (let i = 0; i < n1; i++) hop1[b * n1 + i] = shift(s.hop1[i]!);
+    for (let i = 0; i < n2; i++) hop2[b * n2 + i] = shift(s.hop2[i]!);
     offset += n - 1;
   });
-  return { size: subgraphs.length, fanout, rows, self, hop1, hop2 };
+  return { size: subgraphs.length, fanout, hop1Fanout, relations: n1 / hop1Fanout, dim, rows, self, hop1, hop2 };
 }
 
-function sampleWithoutReplacement<T>(items: readonly T[], k: number, rand: () => number): T[] {
+export function sampleWithoutReplacement<T>(items: readonly T[], k: number, rand: () => number): T[] {
   if (items.length <= k) return [...items];
   const pool = [...items];
   for (let i = 0; i < k; i++) {
