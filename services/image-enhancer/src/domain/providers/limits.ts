@@ -1,0 +1,101 @@
+/** Time source, injectable so budgets and rate limits are testable without waiting. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason as Error);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(t);
+        reject(signal!.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/**
+ * A daily spending cap in USD, reset at midnight UTC. Spend is reserved before a call (so
+ * concurrent calls cannot overshoot) and released when the call produced nothing billable.
+ * Per process: with N instances, give each 1/N of the project's budget.
+ */
+export class DailyBudget {
+  private day = '';
+  private spentUsd = 0;
+  constructor(
+    readonly limitUsd: number,
+    readonly costPerImageUsd: number,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private roll(): void {
+    const day = new Date(this.clock.now()).toISOString().slice(0, 10);
+    if (day !== this.day) {
+      this.day = day;
+      this.spentUsd = 0;
+    }
+  }
+
+  tryReserve(): boolean {
+    this.roll();
+    if (this.spentUsd + this.costPerImageUsd > this.limitUsd + 1e-9) return false;
+    this.spentUsd += this.costPerImageUsd;
+    return true;
+  }
+
+  release(): void {
+    this.spentUsd = Math.max(0, this.spentUsd - this.costPerImageUsd);
+  }
+
+  snapshot(): { day: string; spentUsd: number; limitUsd: number } {
+    this.roll();
+    return { day: this.day, spentUsd: Math.round(this.spentUsd * 1000) / 1000, limitUsd: this.limitUsd };
+  }
+}
+
+/** Client-side token bucket: at most `perMinute` calls a minute, bursts up to `burst`. */
+export class RateLimiter {
+  private tokens: number;
+  private last: number;
+  private queue: Promise<void> = Promise.resolve();
+  constructor(
+    readonly perMinute: number,
+    readonly burst: number = 1,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.tokens = burst;
+    this.last = clock.now();
+  }
+
+  /** Resolves when a call may start; callers are served in order. */
+  take(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.wait(signal));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async wait(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.clock.sleep(Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute), signal);
+    }
+  }
+}
+
+/** Full jitter (AWS architecture blog): a random delay up to the capped exponential backoff. */
+export function backoffWithJitterMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt));
+}

@@ -1,0 +1,116 @@
+import sharp, { type Sharp } from 'sharp';
+import { background, subjectBox } from './analyse.js';
+import type { Master } from './enhance.js';
+import type { RawImage } from './raw.js';
+
+export const OUTPUT_FORMATS = ['avif', 'webp', 'jpeg'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface VariantOptions {
+  /** Catalogue aspect ratios, `w:h`. */
+  readonly aspects: readonly string[];
+  /** Widths per aspect, px. */
+  readonly widths: readonly number[];
+  readonly formats: readonly OutputFormat[];
+  /** Space kept around the product, as a share of its box. */
+  readonly marginRatio: number;
+}
+
+export interface EncodedVariant {
+  readonly aspect: string;
+  readonly width: number;
+  readonly height: number;
+  readonly format: OutputFormat;
+  readonly data: Buffer;
+}
+
+/** Encoder settings: chosen for a product page (sharp defaults, AVIF at low effort for throughput). */
+const ENCODE = {
+  avif: { quality: 55, effort: 2 },
+  webp: { quality: 80, effort: 4 },
+  jpeg: { quality: 85, progressive: true, mozjpeg: false },
+} as const;
+
+export function parseAspect(aspect: string): [number, number] {
+  const m = /^(\d+):(\d+)$/.exec(aspect);
+  if (!m) throw new Error(`aspect ${JSON.stringify(aspect)} is not of the form w:h`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * Smart crop: the window of the given aspect that holds the product (its box plus a margin),
+ * centred on it; where the frame is too small the backdrop is extended rather than the product cut.
+ */
+export function cropWindow(img: RawImage, aspect: string, marginRatio: number): { left: number; top: number; width: number; height: number } {
+  const [aw, ah] = parseAspect(aspect);
+  const bg = background(img);
+  const box = subjectBox(img, bg.colour);
+  const bw = (box.x1 - box.x0 + 1) * (1 + 2 * marginRatio);
+  const bh = (box.y1 - box.y0 + 1) * (1 + 2 * marginRatio);
+  // Smallest window of the aspect that holds the box; at least as large as the frame allows in one dimension.
+  let width = Math.max(bw, (bh * aw) / ah);
+  let height = (width * ah) / aw;
+  const fit = Math.min(img.width / width, img.height / height);
+  if (fit > 1) {
+    // Use as much of the frame as the aspect allows: a tight crop would throw resolution away.
+    width *= fit;
+    height *= fit;
+  }
+  width = Math.round(width);
+  height = Math.round(height);
+  const cx = ((box.x0 + box.x1 + 1) / 2);
+  const cy = ((box.y0 + box.y1 + 1) / 2);
+  const clampPos = (c: number, size: number, frame: number): number => (size >= frame ? Math.round((frame - size) / 2) : Math.round(Math.min(Math.max(c - size / 2, 0), frame - size)));
+  return { left: clampPos(cx, width, img.width), top: clampPos(cy, height, img.height), width, height };
+}
+
+/** Every variant of a master: aspects x widths x formats, never upscaled past the crop. */
+export async function encodeVariants(master: Master, opts: VariantOptions): Promise<EncodedVariant[]> {
+  const { image, alpha } = master;
+  const channels = alpha ? 4 : 3;
+  let data = image.data;
+  if (alpha) {
+    data = Buffer.allocUnsafe(image.width * image.height * 4);
+    for (let i = 0; i < image.width * image.height; i++) {
+      image.data.copy(data, i * 4, i * 3, i * 3 + 3);
+      data[i * 4 + 3] = alpha[i]!;
+    }
+  }
+  const base = (): Sharp => sharp(data, { raw: { width: image.width, height: image.height, channels } });
+  const out: EncodedVariant[] = [];
+  for (const aspect of opts.aspects) {
+    const win = cropWindow(image, aspect, opts.marginRatio);
+    // Extend with the backdrop where the window leaves the frame, then cut the window.
+    const padLeft = Math.max(0, -win.left);
+    const padTop = Math.max(0, -win.top);
+    const padRight = Math.max(0, win.left + win.width - image.width);
+    const padBottom = Math.max(0, win.top + win.height - image.height);
+    const fill = alpha ? { r: 255, g: 255, b: 255, alpha: 0 } : { r: 255, g: 255, b: 255, alpha: 1 };
+    const cropped = await base()
+      .extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, background: fill })
+      .extract({ left: win.left + padLeft, top: win.top + padTop, width: win.width, height: win.height })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const [aw, ah] = parseAspect(aspect);
+    const widths = [...new Set(opts.widths)].sort((a, b) => a - b);
+    const usable = widths.filter((w) => w <= win.width);
+    for (const width of usable.length > 0 ? usable : [widths[0]!]) {
+      const height = Math.round((width * ah) / aw);
+      const resized = await sharp(cropped.data, { raw: { width: cropped.info.width, height: cropped.info.height, channels: cropped.info.channels } })
+        .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const src = (): Sharp => sharp(resized.data, { raw: { width, height, channels: resized.info.channels } });
+      const encoded = await Promise.all(
+        opts.formats.map(async (format): Promise<EncodedVariant> => {
+          const s = src();
+          const buf =
+            format === 'avif' ? await s.avif(ENCODE.avif).toBuffer() : format === 'webp' ? await s.webp(ENCODE.webp).toBuffer() : await s.flatten({ background: '#ffffff' }).jpeg(ENCODE.jpeg).toBuffer();
+          return { aspect, width, height, format, data: buf };
+        }),
+      );
+      out.push(...encoded);
+    }
+  }
+  return out;
+}
