@@ -49,7 +49,7 @@ function dataOptions(cmd: Command): Command {
     .option('--orders <n>', `synthetic orders (default ${SYNTHETIC_DEFAULTS.orders})`, int('--orders'))
     .option('--shoppers <n>', `synthetic shoppers (default ${SYNTHETIC_DEFAULTS.shoppers})`, int('--shoppers'))
     .option('--fraud-share <x>', `synthetic fraud share (default ${SYNTHETIC_DEFAULTS.fraudShare})`, rate('--fraud-share'))
-    .option('--hop1-fanout <n>', 'generic graphs: neighbours sampled per relation (default 8)', int('--hop1-fanout'))
+    .option('--hop1-fanout <n>', 'generic graphs: neighbours sampled per relation (default: 90th percentile of degree, at most 8)', int('--hop1-fanout'))
     .option('--fanout <n>', 'second-hop neighbours sampled per first-hop neighbour (default 8 for orders, 5 for generic graphs)', int('--fanout'));
 }
 
@@ -70,7 +70,8 @@ async function context(flags: { store: string; backend: string }): Promise<Comma
   const backend = await selectBackend(parseBackendSetting(flags.backend));
   const store = createBlobStore(flags.store);
   const log = (line: string): void => console.log(line);
-  log(`backend     ${backend.backend}${backend.tried.length > 1 ? ` (skipped: ${backend.tried.filter((t) => !t.ok).map((t) => `${t.backend}: ${t.reason}`).join('; ')})` : ''}`);
+  const skipped = backend.tried.filter((t) => !t.ok).map((t) => t.backend);
+  log(`backend     ${backend.backend}${skipped.length ? ` (unavailable here: ${skipped.join(', ')})` : ''}`);
   log(`store       ${store.description}`);
   return { store, backend, log, progress: process.stderr.isTTY === true };
 }

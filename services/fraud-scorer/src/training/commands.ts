@@ -31,7 +31,7 @@ export async function loadDataset(spec: DataSpec, store: BlobStore, log: Log): P
   let labels;
   if (spec.labels) {
     const read = await readLabels(store, spec.labels);
-    log(`labels      ${read.events} fraud-label-reported events in ${read.objects.length} object(s) under ${store.url(spec.labels)}, ${read.labels.size} orders`);
+    log(`labels      ${read.events} fraud-label-reported events in ${read.objects.length} object(s) under ${spec.labels} in ${store.description}, ${read.labels.size} orders`);
     labels = read.labels;
   }
   if (spec.kind === 'synthetic') return syntheticDataset(spec.options, labels);

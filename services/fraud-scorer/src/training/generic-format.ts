@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { GenericGraph, Splits, sampleNode, type GenericEdge, type GenericNode, type GenericSamplerOptions, type Split } from '../domain/gnn/generic-graph.js';
+import { GENERIC_SAMPLER_DEFAULTS, GenericGraph, Splits, sampleNode, type GenericEdge, type GenericNode, type GenericSamplerOptions, type Split } from '../domain/gnn/generic-graph.js';
 import { hashString } from '../domain/gnn/sampler.js';
 import { CsvError, csvField, readCsv } from './csv.js';
 import type { Dataset, LabelledExample } from './dataset.js';
@@ -108,7 +108,7 @@ export async function loadGenericDataset(dir: string, options: LoadGenericOption
   const data = await readGenericData(dir);
   const graph = new GenericGraph(data.nodes, data.edges, data.featureNames);
   const splits = assignSplits(data.nodes);
-  const sampler = { ...(options.hop1Fanout ? { hop1Fanout: options.hop1Fanout } : {}), ...(options.fanout ? { fanout: options.fanout } : {}), ...(options.seed ? { seed: options.seed } : {}) };
+  const sampler = { hop1Fanout: options.hop1Fanout ?? autoHop1Fanout(graph), ...(options.fanout ? { fanout: options.fanout } : {}), ...(options.seed ? { seed: options.seed } : {}) };
   const examples: LabelledExample[] = [];
   data.nodes.forEach((n, i) => {
     if (n.label === undefined) return;
@@ -125,8 +125,26 @@ export async function loadGenericDataset(dir: string, options: LoadGenericOption
     hop1Fanout: first.hop1Fanout ?? 1,
     fanout: first.fanout,
     examples,
-    facts: { source: path.resolve(dir), nodes: graph.size, edges: graph.edgeCount(), relations: graph.relations.join(', '), features: graph.dim, 'labelled nodes': examples.length },
+    facts: { source: path.resolve(dir), sampling: `${sampler.hop1Fanout} x ${first.fanout} neighbours per relation (2 hops)`, nodes: graph.size, edges: graph.edgeCount(), relations: graph.relations.join(', '), features: graph.dim, 'labelled nodes': examples.length },
   };
+}
+
+/**
+ * First-hop slots per relation, when not given: the 90th percentile of labelled nodes' degree in
+ * their busiest relation, between 1 and the default. A graph where each transaction has one card,
+ * one device, ... gets 1 (no padded slots: 8x less work); a review graph with many co-reviews gets 8.
+ */
+export function autoHop1Fanout(graph: GenericGraph): number {
+  const degrees: number[] = [];
+  for (let i = 0; i < graph.size; i++) {
+    if (graph.labels[i]! < 0) continue;
+    let d = 0;
+    for (let r = 0; r < graph.relations.length; r++) d = Math.max(d, graph.neighbours(i, r).length);
+    degrees.push(d);
+  }
+  degrees.sort((a, b) => a - b);
+  const p90 = degrees[Math.floor(0.9 * (degrees.length - 1))] ?? 1;
+  return Math.max(1, Math.min(GENERIC_SAMPLER_DEFAULTS.hop1Fanout, p90));
 }
 
 /** Writes nodes.csv and edges.csv; used by the synthetic exporter and tests. */

@@ -70,6 +70,24 @@ export function nodeKey(type: NodeType, id: string): string {
   return `${type}:${id}`;
 }
 
+export const GRAPH_SNAPSHOT_FORMAT = 'entity-graph/1';
+/** Plain-data form of an EntityGraph (see `toSnapshot`), for snapshots in the blob store. */
+export interface GraphSnapshot {
+  readonly format: typeof GRAPH_SNAPSHOT_FORMAT;
+  readonly options: GraphOptions;
+  readonly nodes: ReadonlyArray<{
+    type: NodeType;
+    id: string;
+    firstSeenMs: number;
+    ordersTotal: number;
+    recentOrders: string[];
+    timestamps: number[];
+    amounts: number[];
+    neighbours: Array<[NodeType, Array<[string, number]>]>;
+  }>;
+  readonly orders: ReadonlyArray<{ orderId: string; atMs: number; links: Readonly<Record<OrderRelation, string>>; features: number[] }>;
+}
+
 interface NodeState {
   readonly type: NodeType;
   readonly id: string;
@@ -187,6 +205,54 @@ export class EntityGraph {
 
   orderTime(orderId: string): number | undefined {
     return this.orders.get(orderId)?.atMs;
+  }
+
+  /** Distinct neighbours of one type around an entity, most recent last (e.g. the users of a device). */
+  neighbours(entityKey: string, type: NodeType): readonly string[] {
+    return [...(this.nodes.get(entityKey)?.neighbours.get(type)?.keys() ?? [])];
+  }
+
+  /** Whether an entity (`user:u-1`, `device:d-9`, ...) has been seen. */
+  hasNode(key: string): boolean {
+    return this.nodes.has(key);
+  }
+
+  /** The whole state as plain JSON-able data: a snapshot restores exactly this graph. */
+  toSnapshot(): GraphSnapshot {
+    return {
+      format: GRAPH_SNAPSHOT_FORMAT,
+      options: { ...this.options },
+      nodes: [...this.nodes.values()].map((n) => ({
+        type: n.type,
+        id: n.id,
+        firstSeenMs: n.firstSeenMs,
+        ordersTotal: n.ordersTotal,
+        recentOrders: [...n.recentOrders],
+        timestamps: [...n.timestamps],
+        amounts: [...n.amounts],
+        neighbours: [...n.neighbours].map(([t, m]) => [t, [...m]] as [NodeType, Array<[string, number]>]),
+      })),
+      orders: [...this.orders.values()].map((o) => ({ orderId: o.orderId, atMs: o.atMs, links: o.links, features: Array.from(o.features) })),
+    };
+  }
+
+  static fromSnapshot(snapshot: GraphSnapshot): EntityGraph {
+    if (snapshot.format !== GRAPH_SNAPSHOT_FORMAT) throw new RangeError(`unsupported graph snapshot format ${String(snapshot.format)} (expected ${GRAPH_SNAPSHOT_FORMAT})`);
+    const graph = new EntityGraph(snapshot.options);
+    for (const n of snapshot.nodes) {
+      graph.nodes.set(nodeKey(n.type, n.id), {
+        type: n.type,
+        id: n.id,
+        firstSeenMs: n.firstSeenMs,
+        ordersTotal: n.ordersTotal,
+        recentOrders: [...n.recentOrders],
+        timestamps: [...n.timestamps],
+        amounts: [...n.amounts],
+        neighbours: new Map(n.neighbours.map(([t, entries]) => [t, new Map(entries)])),
+      });
+    }
+    for (const o of snapshot.orders) graph.orders.set(o.orderId, { orderId: o.orderId, atMs: o.atMs, links: o.links, features: Float32Array.from(o.features) });
+    return graph;
   }
 
   /**

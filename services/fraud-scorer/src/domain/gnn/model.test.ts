@@ -81,6 +81,15 @@ describe('FraudGnn on synthetic traffic (wasm backend)', () => {
       loaded.dispose();
     }
     expect(() => FraudGnn.fromArtifact({ ...gnn.toArtifact(), features: ['other'] })).toThrow(/different feature layout/);
+    // Artifacts written before the first-hop fanout existed (order models) still load and agree.
+    const { hop1Fanout: _h, ...oldConfig } = artifact.config;
+    const old = FraudGnn.fromArtifact({ ...artifact, config: oldConfig as ModelArtifact['config'] });
+    try {
+      expect(old.config.hop1Fanout).toBe(1);
+      expect(Array.from((await old.predict(subgraphs.slice(0, 16))).probabilities)).toEqual(Array.from((await gnn.predict(subgraphs.slice(0, 16))).probabilities));
+    } finally {
+      old.dispose();
+    }
   });
 
   it('leaks no tensors across predict calls, at batch 1 and batch 256', async () => {

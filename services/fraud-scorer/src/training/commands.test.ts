@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { LocalBlobStore } from '@commerce/blob-store';
+import { createWorld } from '@commerce/synthetic';
+import { selectBackend, type BackendSelection } from '../domain/gnn/backend.js';
+import { EntityGraph } from '../domain/gnn/features.js';
+import { latestVersion, loadModel, versionPrefix } from '../domain/gnn/registry.js';
+import { sampleOrder } from '../domain/gnn/sampler.js';
+import { evaluateCommand, loadDataset, thresholdsCommand, trainCommand, type CommandContext, type DataSpec } from './commands.js';
+import { bySplit } from './dataset.js';
+import { writeLabels } from './labels.js';
+import { generateOrders } from './synthetic-dataset.js';
+
+/** Small enough for a unit test; every split still has fraud (checked below). */
+const WORLD = { seed: 42, orders: 2500, shoppers: 400, fraudShare: 0.1 };
+const DATA: DataSpec = { kind: 'synthetic', options: WORLD };
+
+describe('train -> evaluate -> thresholds through the blob store (wasm)', () => {
+  let root: string;
+  let ctx: CommandContext;
+  const lines: string[] = [];
+  let backend: BackendSelection;
+
+  beforeAll(async () => {
+    backend = await selectBackend('wasm');
+    root = await mkdtemp(path.join(tmpdir(), 'fraud-models-'));
+    ctx = { store: new LocalBlobStore({ root }), backend, log: (l) => lines.push(l) };
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('train stores a version and points latest at it; the online loader gets model and thresholds', async () => {
+    const trained = await trainCommand({ data: DATA, epochs: 3, version: 'v-test.1' }, ctx);
+    expect(trained.version).toBe('v-test.1');
+    expect(await latestVersion(ctx.store)).toBe('v-test.1');
+    const keys = (await ctx.store.list(`${versionPrefix('v-test.1')}/`)).items.map((i) => i.key.split('/').pop());
+    expect(keys).toEqual(['manifest.json', 'model.json', 'thresholds.json']);
+    expect(trained.manifest.dataset).toMatchObject({ window: { from: expect.any(String), to: expect.any(String) } });
+    expect(lines.some((l) => l.startsWith('epoch  3/3  loss'))).toBe(true);
+
+    const loaded = await loadModel(ctx.store); // what the scorer does at start
+    try {
+      expect(loaded.modelVersion).toBe('fraud-gnn@v-test.1');
+      expect(loaded.thresholds.review).toBeGreaterThan(0);
+      expect(loaded.thresholds.review).toBeLessThanOrEqual(loaded.thresholds.decline);
+      // Score orders straight from an EntityGraph, as online.
+      const graph = new EntityGraph();
+      const orders = [...createWorld({ seed: 7, shoppers: 100 }).orders({ count: 50 })].map((o) => o.event);
+      for (const o of orders) graph.ingest(o);
+      const p = await loaded.model.predict(orders.slice(-8).map((o) => sampleOrder(graph, o.orderId, { fanout: loaded.model.config.fanout })));
+      expect(p.probabilities).toHaveLength(8);
+      expect(p.probabilities.every((x) => x >= 0 && x <= 1)).toBe(true);
+    } finally {
+      loaded.model.dispose();
+    }
+  });
+
+  it('evaluate writes the report (HTML, PNG plots, JSON) under the version and returns the bench line', async () => {
+    const r = await evaluateCommand({}, ctx);
+    expect(r.version).toBe('v-test.1');
+    expect(Object.keys(r.bench)).toEqual(['bench', 'gnn_pr_auc', 'baseline_pr_auc', 'gnn_roc_auc', 'baseline_roc_auc']);
+    expect(r.evaluation.gnn.fraud).toBeGreaterThan(10);
+    expect(r.evaluation.gnn.rocAuc).toBeGreaterThan(0.9);
+    const prefix = `${versionPrefix('v-test.1')}/report`;
+    const html = (await ctx.store.get(`${prefix}/index.html`)).toString();
+    expect(html).toContain('fraud-gnn@v-test.1');
+    expect(html).toContain('Per fraud pattern');
+    for (const p of r.evaluation.patterns) expect(html).toContain(`<th>${p.pattern}</th>`);
+    for (const name of ['roc-pr.png', 'training.png']) {
+      const meta = await sharp(await ctx.store.get(`${prefix}/${name}`)).metadata();
+      expect(meta.format).toBe('png');
+      expect(meta.width).toBeGreaterThan(800);
+    }
+    const json = JSON.parse((await ctx.store.get(`${prefix}/evaluation.json`)).toString());
+    expect(json.gnn.prAuc).toBeCloseTo(r.evaluation.gnn.prAuc, 10);
+    expect(lines.some((l) => l.startsWith('  PR AUC'))).toBe(true);
+  });
+
+  it('thresholds can be changed by hand without touching the model, and bad ones are refused', async () => {
+    const before = (await ctx.store.get(`${versionPrefix('v-test.1')}/model.json`)).toString();
+    await thresholdsCommand({ review: 0.3, decline: 0.7 }, ctx);
+    const loaded = await loadModel(ctx.store);
+    loaded.model.dispose();
+    expect(loaded.thresholds).toMatchObject({ review: 0.3, decline: 0.7 });
+    expect(loaded.thresholds.basis?.review).toMatch(/set by hand/);
+    expect((await ctx.store.get(`${versionPrefix('v-test.1')}/model.json`)).toString()).toBe(before);
+    await expect(thresholdsCommand({ review: 0.9, decline: 0.5 }, ctx)).rejects.toThrow(/review .* must not be above decline/);
+  });
+
+  it('trains on reported labels from the blob store; unpublished versions leave latest alone', async () => {
+    const world = createWorld({ seed: WORLD.seed, shoppers: WORLD.shoppers, fraudShare: WORLD.fraudShare });
+    const orders = generateOrders(WORLD);
+    const events = world.labels(orders, { coverage: 0.8, mislabelRate: 0 });
+    const half = Math.floor(events.length / 2);
+    await writeLabels(ctx.store, 'labels/fraud/day-1.jsonl', events.slice(0, half));
+    await writeLabels(ctx.store, 'labels/fraud/day-2.jsonl', events.slice(half));
+    await ctx.store.put('labels/fraud/README.txt', Buffer.from('not a labels file'));
+
+    const spec: DataSpec = { ...DATA, labels: 'labels/fraud/' } as DataSpec;
+    const ds = await loadDataset(spec, ctx.store, () => {});
+    const fraudIds = new Set(events.filter((e) => e.label === 'fraud').map((e) => e.orderId));
+    expect(ds.examples.filter((e) => e.label === 1).map((e) => e.id).sort()).toEqual([...fraudIds].sort());
+    expect(fraudIds.size).toBeLessThan(orders.filter((o) => o.truth.fraud).length); // 80% coverage: really the labels, not the truth
+    expect(bySplit(ds, 'train').some((e) => e.label === 1)).toBe(true);
+
+    const r = await trainCommand({ data: spec, epochs: 2, version: 'v-test.2', publish: false }, ctx);
+    expect(r.manifest.data).toEqual(spec);
+    expect(await latestVersion(ctx.store)).toBe('v-test.1');
+
+    await ctx.store.put('labels/bad/x.jsonl', Buffer.from('{"orderId":"o-1"}\n'));
+    await expect(loadDataset({ ...DATA, labels: 'labels/bad/' } as DataSpec, ctx.store, () => {})).rejects.toThrow(/x\.jsonl line 1: not a fraud-label-reported event/);
+  });
+});
