@@ -27,6 +27,8 @@ export interface ProviderExtras {
   readonly geminiClient?: ImageEditClient;
   /** Passed to the @google/genai client (tests give it a fixed token). */
   readonly googleAuthOptions?: GenAiClientOptions['googleAuthOptions'];
+  /** Passed to the @google/genai client (see GenAiClientOptions.fetch). */
+  readonly fetch?: GenAiClientOptions['fetch'];
   readonly onFallback?: (reason: string) => void;
 }
 
@@ -41,6 +43,7 @@ export function providerFromConfig(c: ImageEnhancerConfig, options: PipelineOpti
       model: c.GEMINI_MODEL,
       ...(c.GEMINI_BASE_URL ? { baseUrl: c.GEMINI_BASE_URL } : {}),
       ...(extras.googleAuthOptions ? { googleAuthOptions: extras.googleAuthOptions } : {}),
+      ...(extras.fetch ? { fetch: extras.fetch } : {}),
     });
   return new GeminiProvider({
     client,

@@ -64,7 +64,7 @@ export function cropWindow(img: RawImage, aspect: string, marginRatio: number): 
   return { left: clampPos(cx, width, img.width), top: clampPos(cy, height, img.height), width, height };
 }
 
-/** Every variant of a master: aspects x widths x formats, never upscaled past the crop. */
+/** Every variant of a master: aspects x widths x formats. */
 export async function encodeVariants(master: Master, opts: VariantOptions): Promise<EncodedVariant[]> {
   const { image, alpha } = master;
   const channels = alpha ? 4 : 3;
@@ -86,15 +86,16 @@ export async function encodeVariants(master: Master, opts: VariantOptions): Prom
     const padRight = Math.max(0, win.left + win.width - image.width);
     const padBottom = Math.max(0, win.top + win.height - image.height);
     const fill = alpha ? { r: 255, g: 255, b: 255, alpha: 0 } : { r: 255, g: 255, b: 255, alpha: 1 };
-    const cropped = await base()
-      .extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, background: fill })
+    // Two pipelines: sharp always extracts before it extends, whatever the call order.
+    const padded = await base().extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, background: fill }).raw().toBuffer({ resolveWithObject: true });
+    const cropped = await sharp(padded.data, { raw: { width: padded.info.width, height: padded.info.height, channels: padded.info.channels } })
       .extract({ left: win.left + padLeft, top: win.top + padTop, width: win.width, height: win.height })
       .raw()
       .toBuffer({ resolveWithObject: true });
     const [aw, ah] = parseAspect(aspect);
-    const widths = [...new Set(opts.widths)].sort((a, b) => a - b);
-    const usable = widths.filter((w) => w <= win.width);
-    for (const width of usable.length > 0 ? usable : [widths[0]!]) {
+    // Every width, always: the app relies on the whole set. A crop narrower than a width is
+    // enlarged a little (the master was already upscaled towards the target where it was small).
+    for (const width of [...new Set(opts.widths)].sort((a, b) => a - b)) {
       const height = Math.round((width * ah) / aw);
       const resized = await sharp(cropped.data, { raw: { width: cropped.info.width, height: cropped.info.height, channels: cropped.info.channels } })
         .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })

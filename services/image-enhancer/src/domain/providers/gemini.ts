@@ -23,6 +23,11 @@ export interface GenAiClientOptions {
   readonly baseUrl?: string;
   /** Credentials; Application Default Credentials when absent. */
   readonly googleAuthOptions?: GenAiOptions['googleAuthOptions'];
+  /**
+   * A fetch of the caller's (tests: jest's sandbox has no Undici global dispatcher, which the
+   * SDK's default transport looks up on globalThis).
+   */
+  readonly fetch?: NonNullable<GenAiOptions['httpOptions']>['fetch'];
 }
 
 /** An HTTP status from the endpoint, kept so retry decisions can read it. */
@@ -45,7 +50,7 @@ export class GenAiImageClient implements ImageEditClient {
       vertexai: true,
       project: o.project,
       location: o.location,
-      ...(o.baseUrl ? { httpOptions: { baseUrl: o.baseUrl } } : {}),
+      httpOptions: { ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), ...(o.fetch ? { fetch: o.fetch } : {}) },
       ...(o.googleAuthOptions ? { googleAuthOptions: o.googleAuthOptions } : {}),
     });
   }
