@@ -33,8 +33,6 @@ export function parseTime(text: string, now = Date.now()): Date {
 export const OpsAttributes = {
   ReplayId: 'ops-replay-id',
   ReplayOriginalMessageId: 'ops-replay-original-message-id',
-  ReplayOriginalPublishTime: 'ops-replay-original-publish-time',
-  ReplaySourceTopic: 'ops-replay-source-topic',
   RedriveId: 'ops-redrive-id',
   RedriveOriginalMessageId: 'ops-redrive-original-message-id',
   RedriveDeadLetterReason: 'ops-redrive-dead-letter-reason',

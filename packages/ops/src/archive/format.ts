@@ -101,21 +101,34 @@ export function encodeSegment(messages: readonly ArchivedMessage[]): Buffer {
 
 /** Parses a segment; `where` names it in the error when a line is damaged. */
 export function decodeSegment(buf: Buffer, where: string): ArchivedMessage[] {
-  const out: ArchivedMessage[] = [];
-  const lines = buf.toString('utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    let m: ArchivedMessage;
-    try {
-      m = JSON.parse(line) as ArchivedMessage;
-    } catch (err) {
-      throw new Error(`${where} line ${i + 1} is not JSON (${(err as Error).message}); the segment is damaged`);
-    }
+  const text = buf.toString('utf8');
+  let out: ArchivedMessage[];
+  try {
+    // One parse for the whole segment is several times faster than one per line.
+    out = JSON.parse(`[${text.trimEnd().split('\n').filter((l) => l !== '').join(',')}]`) as ArchivedMessage[];
+  } catch {
+    return decodeLines(text, where); // names the damaged line
+  }
+  for (let i = 0; i < out.length; i++) {
+    const m = out[i]!;
     if (typeof m.messageId !== 'string' || typeof m.publishTime !== 'string' || typeof m.data !== 'string') {
       throw new Error(`${where} line ${i + 1} is not an archived message (needs messageId, publishTime, data)`);
     }
-    out.push(m);
+  }
+  return out;
+}
+
+function decodeLines(text: string, where: string): ArchivedMessage[] {
+  const out: ArchivedMessage[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    try {
+      out.push(JSON.parse(line) as ArchivedMessage);
+    } catch (err) {
+      throw new Error(`${where} line ${i + 1} is not JSON (${(err as Error).message}); the segment is damaged`);
+    }
   }
   return out;
 }

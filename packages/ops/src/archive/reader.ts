@@ -15,16 +15,22 @@ export interface PartitionRef {
 export interface ArchiveReaderOptions {
   readonly store: BlobStore;
   readonly prefix?: string;
+  /** Messages of recently read partitions kept in memory (0: none). */
+  readonly cacheMaxMessages?: number;
 }
 
 /** Reads the archive through its manifests: partitions outside a time range are never opened. */
 export class ArchiveReader {
   readonly prefix: string;
   readonly store: BlobStore;
+  private readonly cache = new Map<string, ArchivedMessage[]>();
+  private cached = 0;
+  private readonly cacheMaxMessages: number;
 
   constructor(options: ArchiveReaderOptions) {
     this.store = options.store;
     this.prefix = options.prefix ?? DEFAULT_ARCHIVE_PREFIX;
+    this.cacheMaxMessages = options.cacheMaxMessages ?? 250_000;
   }
 
   /** Topics with at least one archived partition. */
@@ -97,6 +103,9 @@ export class ArchiveReader {
    * when the archiver's subscription has ordering on). Duplicates by message id are dropped.
    */
   async partitionMessages(partitionPrefix: string, segments: readonly Pick<SegmentEntry, 'name' | 'sha256'>[]): Promise<ArchivedMessage[]> {
+    const cacheKey = partitionPrefix + segments.map((s) => s.sha256).join(',');
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined) return cached;
     const all: ArchivedMessage[] = [];
     const seen = new Set<string>();
     for (const s of segments) {
@@ -106,8 +115,31 @@ export class ArchiveReader {
         all.push(m);
       }
     }
-    const t = new Map(all.map((m) => [m, Date.parse(m.publishTime)]));
-    return all.sort((a, b) => t.get(a)! - t.get(b)!);
+    const times = all.map((m) => Date.parse(m.publishTime));
+    let sorted = true;
+    for (let i = 1; i < times.length && sorted; i++) sorted = times[i - 1]! <= times[i]!;
+    let result = all;
+    if (!sorted) {
+      const idx = all.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
+      result = idx.map((i) => all[i]!);
+    }
+    this.remember(cacheKey, result);
+    return result;
+  }
+
+  /**
+   * Keeps recently read partitions (bounded by message count), so a replay that counts its window
+   * and then sends it reads the archive once. Keyed by segment checksums: never stale.
+   */
+  private remember(key: string, messages: ArchivedMessage[]): void {
+    if (messages.length > this.cacheMaxMessages) return;
+    this.cache.set(key, messages);
+    this.cached += messages.length;
+    for (const [k, v] of this.cache) {
+      if (this.cached <= this.cacheMaxMessages) break;
+      this.cache.delete(k);
+      this.cached -= v.length;
+    }
   }
 
   /** Every archived message of a topic in [from, to), in publish order. */
