@@ -50,9 +50,12 @@ describe('train -> evaluate -> thresholds through the blob store (wasm)', () => 
       const graph = new EntityGraph();
       const orders = [...createWorld({ seed: 7, shoppers: 100 }).orders({ count: 50 })].map((o) => o.event);
       for (const o of orders) graph.ingest(o);
-      const p = await loaded.model.predict(orders.slice(-8).map((o) => sampleOrder(graph, o.orderId, { fanout: loaded.model.config.fanout })));
+      const ids = orders.slice(-8).map((o) => o.orderId);
+      const p = await loaded.model.scoreOrders(graph, ids);
       expect(p.probabilities).toHaveLength(8);
       expect(p.probabilities.every((x) => x >= 0 && x <= 1)).toBe(true);
+      const bySampler = await loaded.model.predict(ids.map((id) => sampleOrder(graph, id, { fanout: loaded.model.config.fanout })));
+      expect(Array.from(p.probabilities)).toEqual(Array.from(bySampler.probabilities));
     } finally {
       loaded.model.dispose();
     }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { FEATURES, Normaliser, OrderRelations, type NormaliserJson } from './features.js';
-import { collate, hashString, mulberry32, type Batch, type Subgraph } from './sampler.js';
+import { FEATURES, Normaliser, OrderRelations, type EntityGraph, type NormaliserJson } from './features.js';
+import { collate, hashString, mulberry32, sampleOrder, type Batch, type Subgraph } from './sampler.js';
 import { prAuc, rocAuc } from './metrics.js';
 
 export const MODEL_DEFAULTS = {
@@ -306,6 +306,18 @@ export class FraudGnn {
       raw.set(p.raw, s);
     }
     return { probabilities, raw };
+  }
+
+  /**
+   * Scores orders already ingested into `graph`, in order: samples each one's neighbourhood frozen
+   * at its own time with the fanout the model was trained for, then predicts in one batch.
+   */
+  async scoreOrders(graph: EntityGraph, orderIds: readonly string[], samplerSeed?: number): Promise<Prediction> {
+    if (this.layout.features.join() !== FEATURES.join() || this.layout.relations.join() !== OrderRelations.join()) {
+      throw new RangeError('this model was trained on a generic graph layout, not on orders');
+    }
+    const options = { fanout: this.config.fanout, ...(samplerSeed === undefined ? {} : { seed: samplerSeed }) };
+    return this.predict(orderIds.map((id) => sampleOrder(graph, id, options)));
   }
 
   toArtifact(): ModelArtifact {

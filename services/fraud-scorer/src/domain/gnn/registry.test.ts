@@ -5,7 +5,7 @@ import { LocalBlobStore } from '@commerce/blob-store';
 import { selectBackend } from './backend.js';
 import { GenericGraph, sampleNode } from './generic-graph.js';
 import { FraudGnn } from './model.js';
-import { latestVersion, loadModel, nextVersion, resolveVersion, saveModel, setLatest } from './registry.js';
+import { decide, latestVersion, loadModel, nextVersion, resolveVersion, saveModel, setLatest } from './registry.js';
 
 describe('model registry in a blob store', () => {
   let root: string;
@@ -57,5 +57,13 @@ describe('model registry in a blob store', () => {
     }
     await setLatest(store, '2026-11-22.2');
     expect(await resolveVersion(store, undefined)).toBe('2026-11-22.2');
+  });
+
+  it('decide: decline beats review, alerts are independent, thresholds are inclusive', () => {
+    const t = { review: 0.2, decline: 0.6, alert: 0.5 };
+    expect(decide(0.1, t)).toEqual({ decision: 'approve', alert: false });
+    expect(decide(0.2, t)).toEqual({ decision: 'review', alert: false });
+    expect(decide(0.55, t)).toEqual({ decision: 'review', alert: true });
+    expect(decide(0.6, t)).toEqual({ decision: 'decline', alert: true });
   });
 });

@@ -130,3 +130,12 @@ export async function loadModel(store: BlobStore, options: { version?: string; n
   const model = FraudGnn.fromArtifact(artifact, options.expected === undefined ? ORDER_LAYOUT : options.expected);
   return { name, version, modelVersion: `${name}@${version}`, model, thresholds, manifest };
 }
+
+export const Decisions = { Approve: 'approve', Review: 'review', Decline: 'decline' } as const;
+export type Decision = (typeof Decisions)[keyof typeof Decisions];
+
+/** What a probability means under a version's thresholds: decline beats review; an alert is raised independently. */
+export function decide(probability: number, thresholds: Thresholds): { decision: Decision; alert: boolean } {
+  const decision = probability >= thresholds.decline ? Decisions.Decline : probability >= thresholds.review ? Decisions.Review : Decisions.Approve;
+  return { decision, alert: probability >= thresholds.alert };
+}
