@@ -4,6 +4,9 @@ import { loadConfig, type BuiltService } from '@commerce/service-kit';
 import { drain, emulatorHost, eventually, uniqueProject } from '@commerce/testing';
 import { loadTopology, provision } from '@commerce/topology';
 import type { PubSub } from '@google-cloud/pubsub';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { SUBSCRIPTIONS, buildApp } from '../src/app.js';
@@ -55,7 +58,7 @@ describe('fraud-scorer as a service against the emulator', () => {
     admin = createPubSubClient({ projectId, emulatorHost: host });
     await provision(admin, loadTopology('local'));
 
-    const config = loadConfig(FraudScorerConfig, { GOOGLE_CLOUD_PROJECT: projectId, PUBSUB_EMULATOR_HOST: host }, 'fraud-scorer');
+    const config = loadConfig(FraudScorerConfig, { GOOGLE_CLOUD_PROJECT: projectId, PUBSUB_EMULATOR_HOST: host, MODEL: 'rules', BLOB_STORE_URL: mkdtempSync(join(tmpdir(), 'fraud-blobs-')) }, 'fraud-scorer');
     const logger = pino({ level: 'silent' });
     const metricsRegistry = new Registry();
     bus = new PubSubEventBus({
@@ -78,10 +81,11 @@ describe('fraud-scorer as a service against the emulator', () => {
   });
 
   it('listens on the order-placed subscription and reports itself ready', async () => {
-    expect(service.subscriptions.map((s) => s.subscription)).toEqual([SUBSCRIPTIONS.orderPlaced]);
+    // The rules baseline has no model to reload, so it does not listen to model-published.
+    expect(service.subscriptions.map((s) => s.subscription)).toEqual([SUBSCRIPTIONS.orderPlaced, SUBSCRIPTIONS.labels]);
     const readyz = await service.app.inject({ method: 'GET', url: '/readyz' });
     expect(readyz.statusCode).toBe(200);
-    expect(readyz.json()).toMatchObject({ ready: true, service: 'fraud-scorer', subscriptions: [{ subscription: 'order-placed.fraud-scorer', topic: 'order-placed', open: true }] });
+    expect(readyz.json()).toMatchObject({ ready: true, service: 'fraud-scorer', subscriptions: [{ subscription: 'order-placed.fraud-scorer', topic: 'order-placed', open: true }, { subscription: 'fraud-label-reported.fraud-scorer', topic: 'fraud-label-reported', open: true }] });
     const healthz = await service.app.inject({ method: 'GET', url: '/healthz' });
     expect(healthz.statusCode).toBe(200);
     expect(healthz.json()).toMatchObject({ status: 'ok', service: 'fraud-scorer', model: 'rules@1', backend: 'rules' });
@@ -145,12 +149,12 @@ describe('fraud-scorer as a service against the emulator', () => {
     expect(metrics.body).not.toContain('eventkit_messages_dead_lettered_total{');
 
     const readyz = await service.app.inject({ method: 'GET', url: '/readyz' });
-    expect(readyz.json()).toMatchObject({ ready: true, subscriptions: [{ open: true, inFlight: 0 }] });
+    expect(readyz.json()).toMatchObject({ ready: true, subscriptions: [{ open: true, inFlight: 0 }, { open: true, inFlight: 0 }] });
   });
 
   it('is no longer ready once closed: the subscription is closed and the bus refuses work', async () => {
     await service.app.close();
-    expect(bus.health()).toMatchObject({ ready: false, subscriptions: [{ subscription: 'order-placed.fraud-scorer', open: false }] });
+    expect(bus.health()).toMatchObject({ ready: false, subscriptions: [{ subscription: 'order-placed.fraud-scorer', open: false }, { subscription: 'fraud-label-reported.fraud-scorer', open: false }] });
     await expect(bus.publish(OrderPlaced, order(9))).rejects.toThrow(/event bus of fraud-scorer is closed/);
   });
 });

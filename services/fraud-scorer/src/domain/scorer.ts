@@ -21,6 +21,14 @@ export interface Score {
   readonly score: number;
   readonly reasons: readonly ScoreReason[];
   readonly neighbourhood: Neighbourhood;
+  /** The version that produced this score, when it can change while running (hot reload). */
+  readonly modelVersion?: string;
+  /** The thresholds that go with that version; configured thresholds override them. */
+  readonly thresholds?: { readonly review: number; readonly decline: number; readonly alert: number };
+  /** Nothing was known about the shopper before this order. */
+  readonly coldStart?: boolean;
+  /** A candidate model's score of the same order, for comparison only. */
+  readonly shadow?: { readonly modelVersion: string; readonly score: number; readonly thresholds: { readonly review: number; readonly decline: number } };
 }
 
 /**

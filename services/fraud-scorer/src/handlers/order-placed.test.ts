@@ -8,7 +8,7 @@ const thresholds = { review: 0.5, decline: 0.85, alert: 0.9 };
 
 function setup() {
   const bus = new InMemoryEventBus({ source: 'fraud-scorer' });
-  bus.subscribe(OrderPlaced, SUB, createOrderPlacedHandler({ bus, scorer: new RulesScorer(), thresholds }));
+  bus.subscribe(OrderPlaced, SUB, createOrderPlacedHandler({ bus, scorer: new RulesScorer(), thresholds: {}, defaults: thresholds }));
   return bus;
 }
 

@@ -7,11 +7,15 @@ export interface Thresholds {
   readonly decline: number;
   readonly alert: number;
 }
+/** Thresholds set in the environment; each one set wins over the model version's own. */
+export type ThresholdOverrides = { readonly [K in keyof Thresholds]?: number | undefined };
 
 export interface OrderPlacedDeps {
   readonly bus: Pick<EventBus, 'publish'>;
   readonly scorer: Scorer;
-  readonly thresholds: Thresholds;
+  readonly thresholds: ThresholdOverrides;
+  /** When neither the environment nor the score's model sets a threshold. */
+  readonly defaults: Thresholds;
   readonly now?: () => Date;
 }
 
@@ -25,8 +29,9 @@ export function createOrderPlacedHandler(deps: OrderPlacedDeps) {
   return async (order: OrderPlacedEvent, ctx: EventContext): Promise<void> => {
     const started = performance.now();
     const s = await deps.scorer.score(order);
-    const t = deps.thresholds;
-    const decision: OrderScoredEvent['decision'] = s.score >= t.decline ? 'decline' : s.score >= t.review ? 'review' : 'approve';
+    const pick = (k: keyof Thresholds): number => deps.thresholds[k] ?? s.thresholds?.[k] ?? deps.defaults[k];
+    const t: Thresholds = { review: pick('review'), decline: pick('decline'), alert: pick('alert') };
+    const decision = decide(s.score, t);
     const scoredAt = now().toISOString();
     await deps.bus.publish(
       OrderScored,
@@ -36,11 +41,13 @@ export function createOrderPlacedHandler(deps: OrderPlacedDeps) {
         score: s.score,
         decision,
         thresholds: { review: t.review, decline: t.decline },
-        modelVersion: deps.scorer.version,
+        modelVersion: s.modelVersion ?? deps.scorer.version,
         backend: deps.scorer.backend,
         latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
         scoredAt,
         reasons: s.reasons.map((r) => ({ ...r, weight: Math.round(r.weight * 1000) / 1000 })),
+        ...(s.coldStart !== undefined ? { coldStart: s.coldStart } : {}),
+        ...(s.shadow ? { shadow: { ...s.shadow, decision: decide(s.shadow.score, s.shadow.thresholds) } } : {}),
       },
       { parent: ctx, eventId: derivedEventId(ctx.eventId, OrderScored.type, ctx.publishTime) },
     );
@@ -57,10 +64,14 @@ export function createOrderPlacedHandler(deps: OrderPlacedDeps) {
         summary: s.reasons.slice(0, 3).map((r) => r.description).join('; ') || 'high model score',
         entities: [...s.neighbourhood.entities],
         edges: [...s.neighbourhood.edges],
-        modelVersion: deps.scorer.version,
+        modelVersion: s.modelVersion ?? deps.scorer.version,
         raisedAt: scoredAt,
       },
       { parent: ctx, eventId: derivedEventId(ctx.eventId, FraudAlert.type, ctx.publishTime) },
     );
   };
+}
+
+function decide(score: number, t: Pick<Thresholds, 'review' | 'decline'>): OrderScoredEvent['decision'] {
+  return score >= t.decline ? 'decline' : score >= t.review ? 'review' : 'approve';
 }

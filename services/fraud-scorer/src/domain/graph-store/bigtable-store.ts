@@ -1,0 +1,128 @@
+import type { OrderPlacedEvent } from '@commerce/contracts';
+import { Bigtable, type Table } from '@google-cloud/bigtable';
+import { EntityGraph, OrderRelations, nodeKey, normaliseAddress, type GraphOptions, type OrderRelation } from '../gnn/features.js';
+import type { GraphStore } from './graph-store.js';
+
+export const BIGTABLE_STORE_DEFAULTS = {
+  table: 'fraud-graph',
+  /** Column family holding one cell per order on each entity row. */
+  family: 'o',
+  /** Orders read back per entity when hydrating: the bounded neighbour list. */
+  recentPerEntity: 32,
+  /** Cells older than this are garbage-collected by Bigtable itself (the family's GC rule). */
+  retentionDays: 180,
+} as const;
+
+export interface BigtableGraphStoreOptions {
+  readonly projectId: string;
+  readonly instanceId: string;
+  readonly tableId?: string;
+  /** host:port of an emulator; production uses Application Default Credentials. */
+  readonly emulatorHost?: string;
+  readonly recentPerEntity?: number;
+  readonly graphOptions?: Partial<GraphOptions>;
+  /** Create the table (and its GC rule) if it is missing: for the emulator and first deployments. */
+  readonly createTable?: boolean;
+}
+
+/** Newest first within a row: Bigtable sorts qualifiers, so the qualifier leads with an inverted time. */
+const MAX_MS = 9_999_999_999_999;
+const qualifier = (atMs: number, orderId: string): string => `${String(MAX_MS - atMs).padStart(13, '0')}#${orderId}`;
+
+/** The entity keys (`device:d-1`, ...) an order touches, the same ones the EntityGraph links it to. */
+export function orderEntityKeys(order: OrderPlacedEvent): Record<OrderRelation, string> {
+  const ids: Record<OrderRelation, string> = {
+    user: order.userId,
+    device: order.device.deviceId,
+    card: order.payment.instrumentId,
+    ip: order.device.ip,
+    address: normaliseAddress(order.shippingAddress),
+    email: order.customer.email.trim().toLowerCase(),
+    merchant: order.merchantId,
+  };
+  return Object.fromEntries(OrderRelations.map((r) => [r, nodeKey(r, ids[r])])) as Record<OrderRelation, string>;
+}
+
+/**
+ * Cloud Bigtable as the shared graph, for when one machine is not enough: every scorer instance
+ * appends each order to the rows of the entities it touches (row `e#<type>:<id>`, one cell per
+ * order, newest first), and before scoring reads back the most recent K orders of each entity the
+ * new order touches and folds them into its local working set. Writes are append-only cells, so
+ * two instances updating the same device at once cannot lose each other's orders.
+ *
+ * What the working set sees is each entity's last K orders (K = `recentPerEntity`), the same bound
+ * the in-memory graph keeps for sampling; long-run totals (orders ever seen on a card) are
+ * therefore counted within that window.
+ */
+export class BigtableGraphStore implements GraphStore {
+  readonly kind = 'bigtable' as const;
+  readonly description: string;
+  private readonly table: Table;
+  private readonly family = BIGTABLE_STORE_DEFAULTS.family;
+  private readonly recent: number;
+  private graph: EntityGraph | undefined;
+  private readonly client: Bigtable;
+  private counts = { rowsRead: 0, ordersHydrated: 0, commits: 0 };
+
+  constructor(private readonly options: BigtableGraphStoreOptions) {
+    this.client = new Bigtable({ projectId: options.projectId, ...(options.emulatorHost ? { apiEndpoint: options.emulatorHost } : {}) });
+    const tableId = options.tableId ?? BIGTABLE_STORE_DEFAULTS.table;
+    this.table = this.client.instance(options.instanceId).table(tableId);
+    this.recent = options.recentPerEntity ?? BIGTABLE_STORE_DEFAULTS.recentPerEntity;
+    this.description = `Bigtable ${options.projectId}/${options.instanceId}/${tableId}${options.emulatorHost ? ` on emulator ${options.emulatorHost}` : ''}`;
+  }
+
+  async open(): Promise<EntityGraph> {
+    const [exists] = await this.table.exists();
+    if (!exists) {
+      if (!this.options.createTable) {
+        throw new Error(`${this.description} does not exist: create it (column family '${this.family}') or set GRAPH_STORE_CREATE_TABLE=true`);
+      }
+      await this.table.create({ families: [{ name: this.family, rule: { age: { seconds: BIGTABLE_STORE_DEFAULTS.retentionDays * 86_400, nanos: 0 } } }] });
+    }
+    this.graph = new EntityGraph({ ...this.options.graphOptions, recentOrdersPerEntity: this.recent });
+    return this.graph;
+  }
+
+  async hydrate(order: OrderPlacedEvent): Promise<void> {
+    const graph = this.graph;
+    if (!graph) throw new Error('BigtableGraphStore.hydrate before open');
+    const keys = Object.values(orderEntityKeys(order)).map((k) => `e#${k}`);
+    const [rows] = await this.table.getRows({ keys, filter: [{ row: { cellLimit: this.recent } }] });
+    this.counts.rowsRead += rows.length;
+    const found = new Map<string, OrderPlacedEvent>();
+    for (const row of rows) {
+      const cells = (row.data as Record<string, Record<string, Array<{ value: string | Buffer }>>>)[this.family] ?? {};
+      for (const versions of Object.values(cells)) {
+        const value = versions[0]?.value;
+        if (value === undefined) continue;
+        const past = JSON.parse(Buffer.isBuffer(value) ? value.toString('utf8') : value) as OrderPlacedEvent;
+        if (past.orderId !== order.orderId && !graph.hasOrder(past.orderId)) found.set(past.orderId, past);
+      }
+    }
+    // Fold in time order, so each past order's features see its user's history as it was.
+    const past = [...found.values()].sort((a, b) => Date.parse(a.placedAt) - Date.parse(b.placedAt));
+    for (const p of past) graph.ingest(p);
+    this.counts.ordersHydrated += past.length;
+  }
+
+  async commit(order: OrderPlacedEvent): Promise<void> {
+    const atMs = Date.parse(order.placedAt);
+    const value = JSON.stringify(order);
+    const q = qualifier(atMs, order.orderId);
+    const entries = Object.values(orderEntityKeys(order)).map((k) => ({
+      key: `e#${k}`,
+      data: { [this.family]: { [q]: { value, timestamp: BigInt(atMs) * 1000n } } },
+    }));
+    await this.table.mutate(entries);
+    this.counts.commits += 1;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  stats(): Record<string, number | string> {
+    return { store: this.kind, workingSetOrders: this.graph?.orderCount ?? 0, ...this.counts };
+  }
+}
