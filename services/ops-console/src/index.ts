@@ -1,1 +1,2 @@
-export {};
+export { SERVICE, buildApp } from './app.js';
+export { OpsConsoleConfig, parseServiceUrls } from './config.js';
