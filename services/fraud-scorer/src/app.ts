@@ -63,7 +63,8 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
             projectId: config.BIGTABLE_PROJECT || config.GOOGLE_CLOUD_PROJECT,
             instanceId: config.BIGTABLE_INSTANCE,
             tableId: config.BIGTABLE_TABLE,
-            ...(config.BIGTABLE_EMULATOR_HOST ? { emulatorHost: config.BIGTABLE_EMULATOR_HOST, createTable: true } : {}),
+            createTable: config.BIGTABLE_CREATE_TABLE || config.BIGTABLE_EMULATOR_HOST !== undefined,
+            ...(config.BIGTABLE_EMULATOR_HOST ? { emulatorHost: config.BIGTABLE_EMULATOR_HOST } : {}),
           })
         : new MemoryGraphStore({ blobs, snapshotEveryOrders: config.GRAPH_SNAPSHOT_EVERY, logger });
     const graph = await graphStore.open();

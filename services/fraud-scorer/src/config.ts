@@ -21,6 +21,7 @@ export const FraudScorerConfig = serviceConfig({
   BIGTABLE_PROJECT: Type.String({ default: '', description: 'Bigtable project (default: GOOGLE_CLOUD_PROJECT).' }),
   BIGTABLE_INSTANCE: Type.String({ default: 'fraud', description: 'Bigtable instance holding the graph table.' }),
   BIGTABLE_TABLE: Type.String({ default: 'fraud-graph' }),
+  BIGTABLE_CREATE_TABLE: Type.Boolean({ default: false, description: 'Create the graph table (with its GC rule) when missing; always on with an emulator.' }),
   BIGTABLE_EMULATOR_HOST: Type.Optional(Type.String({ description: 'host:port of a Bigtable emulator (the table is then created if missing).' })),
   BATCH_MAX: Type.Integer({ minimum: 1, maximum: 4096, default: 256, description: 'Largest micro-batch handed to the model.' }),
   BATCH_WAIT_MS: Type.Number({ minimum: 0, maximum: 100, default: 3, description: 'Longest an order waits for company before its batch runs.' }),

@@ -101,6 +101,25 @@ describe('GnnScorer', () => {
     await scorer.close();
   }, 120_000);
 
+  it('labels reported for earlier orders show up in later reasons as confirmed fraud on the shared entities', async () => {
+    const root = new LocalBlobStore({ root: mkdtempSync(join(tmpdir(), 'gnn-l-')) });
+    const { scorer, labels } = await scorerOn(root, await loadModel(blobs, { version: v1 }));
+    const early = stream.slice(0, 500);
+    await scoreAll(scorer, early);
+    for (const o of early.filter((x) => x.truth.fraud)) {
+      await labels.record({ labelId: `l-${o.event.orderId}`, orderId: o.event.orderId, label: 'fraud', source: 'chargeback', reportedAt: '2026-11-25T00:00:00.000Z' }, scorer.userOf(o.event.orderId));
+    }
+    const later = await scoreAll(scorer, stream.slice(500, 900));
+    const mentions = [...later.values()].flatMap((s) => s.reasons).filter((r) => /shared with \d+ accounts, \d+ confirmed fraud/.test(r.description));
+    expect(mentions.length).toBeGreaterThan(0);
+    const flagged = [...later.values()].filter((s) => s.neighbourhood.entities.some((e) => e.confirmedFraud));
+    expect(flagged.length).toBeGreaterThan(0);
+    // Stored where the train command reads labels from, and read back by a fresh book.
+    const again = new LabelBook(root);
+    expect((await again.load()).labels).toBe(early.filter((x) => x.truth.fraud).length);
+    await scorer.close();
+  }, 60_000);
+
   it('a redelivered order gets the very same score and changes nothing in the graph', async () => {
     const { scorer, graph } = await scorerOn(new LocalBlobStore({ root: mkdtempSync(join(tmpdir(), 'gnn-b-')) }), await loadModel(blobs, { version: v1 }));
     await scoreAll(scorer, stream.slice(0, 200));

@@ -207,9 +207,10 @@ export class EntityGraph {
     return this.orders.get(orderId)?.atMs;
   }
 
-  /** Distinct neighbours of one type around an entity, most recent last (e.g. the users of a device). */
+  /** Ids (without the `type:` prefix) of the distinct neighbours of one type around an entity, most recent last: e.g. the users of a device. */
   neighbours(entityKey: string, type: NodeType): readonly string[] {
-    return [...(this.nodes.get(entityKey)?.neighbours.get(type)?.keys() ?? [])];
+    const prefix = type.length + 1;
+    return [...(this.nodes.get(entityKey)?.neighbours.get(type)?.keys() ?? [])].map((k) => k.slice(prefix));
   }
 
   /** Whether an entity (`user:u-1`, `device:d-9`, ...) has been seen. */

@@ -76,7 +76,7 @@ export class BigtableGraphStore implements GraphStore {
     const [exists] = await this.table.exists();
     if (!exists) {
       if (!this.options.createTable) {
-        throw new Error(`${this.description} does not exist: create it (column family '${this.family}') or set GRAPH_STORE_CREATE_TABLE=true`);
+        throw new Error(`${this.description} does not exist: create it (column family '${this.family}') or set BIGTABLE_CREATE_TABLE=true`);
       }
       await this.table.create({ families: [{ name: this.family, rule: { age: { seconds: BIGTABLE_STORE_DEFAULTS.retentionDays * 86_400, nanos: 0 } } }] });
     }
@@ -112,9 +112,9 @@ export class BigtableGraphStore implements GraphStore {
     const q = qualifier(atMs, order.orderId);
     const entries = Object.values(orderEntityKeys(order)).map((k) => ({
       key: `e#${k}`,
-      data: { [this.family]: { [q]: { value, timestamp: BigInt(atMs) * 1000n } } },
+      data: { [this.family]: { [q]: { value, timestamp: new Date(atMs) } } },
     }));
-    await this.table.mutate(entries);
+    await this.table.insert(entries);
     this.counts.commits += 1;
   }
 
