@@ -211,6 +211,10 @@ function printSummary(ev: Evaluation, log: Log): void {
     log('per pattern (that fraud vs all legitimate), PR AUC:');
     for (const r of ev.patterns) log(`  ${r.pattern.padEnd(20)} ${String(r.fraud).padStart(5)} fraud   GNN ${f(r.gnnPrAuc)}   baseline ${f(r.baselinePrAuc)}`);
   }
+  if (ev.quirks.length) {
+    log('legitimate orders that look unusual, sent to review:');
+    for (const q of ev.quirks) log(`  ${q.quirk.padEnd(20)} ${String(q.orders).padStart(5)} orders  GNN ${String(q.gnnFlagged).padStart(4)}   baseline ${String(q.baselineFlagged).padStart(4)}`);
+  }
   log('decisions on the test split (GNN):');
   for (const d of ev.decisions) log(`  ${d.name.padEnd(8)} >= ${d.threshold.toFixed(4)}  flagged ${String(d.flagged).padStart(5)}  precision ${p(d.precision)}  recall ${p(d.recall)}  FPR ${p(d.fpr)}`);
 }

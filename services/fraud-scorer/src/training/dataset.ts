@@ -10,6 +10,8 @@ export interface LabelledExample {
   readonly split: Split;
   /** Segment for per-pattern reporting (the generator's fraud pattern, or a dataset's `pattern` column). */
   readonly pattern?: string;
+  /** For legitimate examples: why they might look suspicious (the generator's honest quirks: travel, gift, ...). */
+  readonly quirks?: readonly string[];
   /** Event time in ms, when the dataset has one. */
   readonly atMs?: number;
 }

@@ -143,6 +143,11 @@ export interface Evaluation {
   readonly baseline: ModelMetrics;
   /** Per fraud pattern: that pattern's fraud against every legitimate test example. */
   readonly patterns: readonly PatternRow[];
+  /**
+   * Legitimate test examples that look unusual (the generator's honest quirks), and the share of
+   * each each model would send to review: where false positives come from.
+   */
+  readonly quirks: ReadonlyArray<{ quirk: string; orders: number; gnnFlagged: number; baselineFlagged: number }>;
   /** What each threshold does on the test split (GNN). */
   readonly decisions: ReadonlyArray<{ name: string; threshold: number; precision: number; recall: number; fpr: number; flagged: number }>;
   readonly curves: {
@@ -184,6 +189,11 @@ export async function evaluate(ds: Dataset, model: FraudGnn, thresholds: Thresho
       baselineRecallAtReview: recall(b, bThresholds.review),
     };
   });
+  const quirkNames = [...new Set(test.flatMap((e) => (e.label === 0 ? (e.quirks ?? []) : [])))].sort();
+  const quirks = quirkNames.map((quirk) => {
+    const idx = test.map((e, i) => [e, i] as const).filter(([e]) => e.label === 0 && e.quirks?.includes(quirk)).map(([, i]) => i);
+    return { quirk, orders: idx.length, gnnFlagged: idx.filter((i) => g[i]! >= thresholds.review).length, baselineFlagged: idx.filter((i) => b[i]! >= bThresholds.review).length };
+  });
   const decisions = (['review', 'decline', 'alert'] as const).map((name) => {
     const c = confusionAt(g, labels, thresholds[name]);
     return { name, threshold: thresholds[name], precision: c.precision, recall: c.recall, fpr: c.fpr, flagged: c.tp + c.fp };
@@ -195,6 +205,7 @@ export async function evaluate(ds: Dataset, model: FraudGnn, thresholds: Thresho
     gnn: metricsOf(g, labels, gnnF1),
     baseline: metricsOf(b, labels, bThresholds.f1),
     patterns: rows,
+    quirks,
     decisions,
     curves: { gnn: curves(g, labels), baseline: curves(b, labels) },
   };

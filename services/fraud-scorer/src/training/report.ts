@@ -23,6 +23,8 @@ export interface RenderedReport {
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const f3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+/** Areas under curves get 4 decimals: on easy data the differences live there. */
+const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
 export function rocPrCharts(ev: Evaluation): ChartSpec[] {
@@ -73,8 +75,8 @@ export function trainingCharts(epochs: readonly EpochStats[]): ChartSpec[] {
 
 function metricRows(g: ModelMetrics, b: ModelMetrics): string {
   const rows: Array<[string, (m: ModelMetrics) => string, string]> = [
-    ['PR AUC (average precision)', (m) => f3(m.prAuc), 'the headline number for rare fraud: 1 is perfect, the fraud rate is chance'],
-    ['ROC AUC', (m) => f3(m.rocAuc), 'chance that a fraud scores above a legitimate order'],
+    ['PR AUC (average precision)', (m) => f4(m.prAuc), 'the headline number for rare fraud: 1 is perfect, the fraud rate is chance'],
+    ['ROC AUC', (m) => f4(m.rocAuc), 'chance that a fraud scores above a legitimate order'],
     ['F1-macro', (m) => `${f3(m.f1Macro)} <small>at ${f3(m.f1Threshold)}</small>`, 'mean F1 of both classes, at the threshold best on validation'],
     ['Recall at 1% FPR', (m) => pct(m.recallAt1PctFpr), 'fraud caught when 1% of legitimate orders may be flagged'],
     ['Brier score', (m) => f3(m.brier), 'mean squared error of the probability (lower is better)'],
@@ -93,8 +95,12 @@ export async function renderReport(input: ReportInput): Promise<RenderedReport> 
   const patterns = ev.patterns
     .map((p) => {
       const win = p.gnnPrAuc - p.baselinePrAuc;
-      return `<tr><th>${esc(p.pattern)}</th><td>${p.fraud}</td><td>${f3(p.gnnPrAuc)}</td><td>${f3(p.baselinePrAuc)}</td><td class="${win > 0 ? 'win' : win < 0 ? 'loss' : ''}">${win >= 0 ? '+' : ''}${f3(win)}</td><td>${pct(p.gnnRecallAtReview)}</td><td>${pct(p.baselineRecallAtReview)}</td></tr>`;
+      const cls = win >= 0.00005 ? 'win' : win <= -0.00005 ? 'loss' : '';
+      return `<tr><th>${esc(p.pattern)}</th><td>${p.fraud}</td><td>${f4(p.gnnPrAuc)}</td><td>${f4(p.baselinePrAuc)}</td><td class="${cls}">${win >= 0 ? '+' : ''}${f4(win)}</td><td>${pct(p.gnnRecallAtReview)}</td><td>${pct(p.baselineRecallAtReview)}</td></tr>`;
     })
+    .join('\n');
+  const quirks = ev.quirks
+    .map((q) => `<tr><th>${esc(q.quirk)}</th><td>${q.orders}</td><td>${q.gnnFlagged} (${pct(q.gnnFlagged / q.orders)})</td><td>${q.baselineFlagged} (${pct(q.baselineFlagged / q.orders)})</td></tr>`)
     .join('\n');
   const decisions = ev.decisions
     .map((d) => `<tr><th>${d.name}</th><td>${f3(d.threshold)}</td><td class="help">${esc(input.thresholds.basis?.[d.name] ?? '')}</td><td>${d.flagged}</td><td>${pct(d.precision)}</td><td>${pct(d.recall)}</td><td>${pct(d.fpr)}</td></tr>`)
@@ -124,6 +130,10 @@ ${rocPr}
 ${ev.patterns.length ? `<p>Each row scores that pattern's fraud against every legitimate test example.</p>
 <table><thead><tr><th>pattern</th><th>fraud (test)</th><th>GNN PR AUC</th><th>baseline PR AUC</th><th>GNN - baseline</th><th>GNN recall at review</th><th>baseline recall at its review threshold</th></tr></thead>
 <tbody>${patterns}</tbody></table>` : '<p>The dataset has no <code>pattern</code> column.</p>'}
+${ev.quirks.length ? `<h2>Legitimate orders that look unusual</h2>
+<p>Honest orders the generator marks as unusual (first order minutes after sign-up, a new phone, travel, a gift, a shared tablet), and how many each model would send to review: where false positives come from.</p>
+<table><thead><tr><th>quirk</th><th>legitimate orders (test)</th><th>GNN: to review</th><th>baseline: to review</th></tr></thead>
+<tbody>${quirks}</tbody></table>` : ''}
 <h2>Thresholds and what they do on the test split</h2>
 <p>Scores are calibrated probabilities; an order is flagged when its probability is at or above a threshold. Change them with <code>thresholds --review/--decline/--alert</code> (see README-models.md); the model itself does not change.</p>
 <table><thead><tr><th>decision</th><th>threshold</th><th>chosen for</th><th>flagged</th><th>precision</th><th>recall</th><th>false-positive rate</th></tr></thead>

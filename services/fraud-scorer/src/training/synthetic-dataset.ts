@@ -57,6 +57,7 @@ export function syntheticDataset(options: Partial<SyntheticOptions> = {}, labels
       label,
       split: timeSplit(i, orders.length, o),
       pattern: order.truth.pattern,
+      ...(!order.truth.fraud && order.truth.quirks?.length ? { quirks: order.truth.quirks } : {}),
       atMs: Date.parse(order.event.placedAt),
     };
   });
