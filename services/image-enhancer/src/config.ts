@@ -23,6 +23,7 @@ const own = {
   VARIANT_ASPECTS: csv('\\d+:\\d+', '1:1,3:4', "The catalogue's aspect ratios."),
   VARIANT_WIDTHS: csv('\\d+', '320,640,1200', 'Variant widths, px.'),
   VARIANT_FORMATS: csv('(avif|webp|jpeg)', 'avif,webp,jpeg', 'Output formats.'),
+  AVIF_EFFORT: Type.Integer({ minimum: 0, maximum: 9, default: 1, description: 'AVIF encoder effort: higher is smaller and much slower (the main throughput lever).' }),
   GEMINI_PROJECT: Type.Optional(Type.String({ minLength: 1, description: 'Vertex AI project; GOOGLE_CLOUD_PROJECT when unset.' })),
   GEMINI_LOCATION: Type.String({ default: 'global', description: 'Vertex AI location.' }),
   GEMINI_MODEL: Type.String({ default: 'gemini-2.5-flash-image', description: 'Image-output Gemini model.' }),

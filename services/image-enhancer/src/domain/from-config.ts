@@ -11,14 +11,14 @@ import type { OutputFormat } from './variants.js';
 
 type PipelineSettings = Pick<
   ImageEnhancerConfig,
-  'MAX_INPUT_BYTES' | 'MAX_INPUT_PIXELS' | 'ALLOWED_FORMATS' | 'WORKING_LONG_SIDE_PX' | 'TARGET_LONG_SIDE_PX' | 'MAX_UPSCALE' | 'BACKGROUND' | 'VARIANT_ASPECTS' | 'VARIANT_WIDTHS' | 'VARIANT_FORMATS'
+  'MAX_INPUT_BYTES' | 'MAX_INPUT_PIXELS' | 'ALLOWED_FORMATS' | 'WORKING_LONG_SIDE_PX' | 'TARGET_LONG_SIDE_PX' | 'MAX_UPSCALE' | 'BACKGROUND' | 'VARIANT_ASPECTS' | 'VARIANT_WIDTHS' | 'VARIANT_FORMATS' | 'AVIF_EFFORT'
 >;
 
 export function pipelineOptions(c: PipelineSettings): PipelineOptions {
   return {
     decode: { maxBytes: c.MAX_INPUT_BYTES, maxPixels: c.MAX_INPUT_PIXELS, allowedFormats: list(c.ALLOWED_FORMATS) as ImageFormatName[], workingLongSidePx: c.WORKING_LONG_SIDE_PX },
-    enhance: { targetLongSidePx: c.TARGET_LONG_SIDE_PX, maxUpscale: c.MAX_UPSCALE, background: c.BACKGROUND, deblurIterations: 8 },
-    variants: { aspects: list(c.VARIANT_ASPECTS), widths: list(c.VARIANT_WIDTHS).map(Number), formats: list(c.VARIANT_FORMATS) as OutputFormat[], marginRatio: 0.08 },
+    enhance: { targetLongSidePx: c.TARGET_LONG_SIDE_PX, maxUpscale: c.MAX_UPSCALE, background: c.BACKGROUND, deblurIterations: 6 },
+    variants: { aspects: list(c.VARIANT_ASPECTS), widths: list(c.VARIANT_WIDTHS).map(Number), formats: list(c.VARIANT_FORMATS) as OutputFormat[], marginRatio: 0.08, avifEffort: c.AVIF_EFFORT },
   };
 }
 
