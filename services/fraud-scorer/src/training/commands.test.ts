@@ -79,6 +79,9 @@ describe('train -> evaluate -> thresholds through the blob store (wasm)', () => 
     }
     const json = JSON.parse((await ctx.store.get(`${prefix}/evaluation.json`)).toString());
     expect(json.gnn.prAuc).toBeCloseTo(r.evaluation.gnn.prAuc, 10);
+    const manifest = JSON.parse((await ctx.store.get(`${versionPrefix('v-test.1')}/manifest.json`)).toString());
+    expect(manifest.metrics.validation.rocAuc).toBeGreaterThan(0.5);
+    expect(manifest.metrics.test.gnn.prAuc).toBe(r.evaluation.gnn.prAuc);
     expect(lines.some((l) => l.startsWith('  PR AUC'))).toBe(true);
   });
 

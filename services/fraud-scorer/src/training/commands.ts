@@ -181,6 +181,9 @@ export async function evaluateCommand(opts: EvaluateCommandOptions, ctx: Command
     }
     const { curves: _curves, ...summary } = ev;
     await ctx.store.put(`${prefix}/evaluation.json`, Buffer.from(JSON.stringify({ version, ...summary }, null, 1)), { contentType: 'application/json' });
+    // The manifest keeps the latest test metrics next to the validation ones (for /healthz, dashboards).
+    const manifest = { ...loaded.manifest, metrics: { ...(loaded.manifest.metrics as object | undefined), test: { dataset: ds.name, evaluatedAt: new Date().toISOString(), gnn: ev.gnn, baseline: { kind: ev.baselineKind, ...ev.baseline }, patterns: ev.patterns } }, report: `${prefix}/index.html` };
+    await ctx.store.put(`${versionPrefix(version)}/${ModelFiles.manifest}`, Buffer.from(JSON.stringify(manifest, null, 1)), { contentType: 'application/json' });
     printSummary(ev, ctx.log);
     const reportUrl = ctx.store.url(`${prefix}/index.html`);
     ctx.log(`report      ${reportUrl}`);

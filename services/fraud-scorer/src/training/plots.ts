@@ -24,7 +24,7 @@ export interface ChartSpec {
 export const COLOURS = { gnn: '#1f6feb', baseline: '#d9822b', grey: '#8b949e', loss: '#cf222e' } as const;
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const fmt = (v: number): string => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(Math.abs(v) < 1 ? 2 : 1));
+const fmt = (v: number): string => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(Math.abs(v) < 1 ? (Math.abs(v * 100 - Math.round(v * 100)) < 1e-6 ? 2 : 3) : 1));
 
 /** Keeps a curve's shape with at most `max` points (curves over 10k scores make heavy SVGs). */
 export function thin<T>(points: readonly T[], max = 600): T[] {
@@ -47,12 +47,16 @@ export function chartSvg(spec: ChartSpec, width: number, height: number, ox = 0,
   const parts: string[] = [`<g transform="translate(${ox},${oy})" font-family="DejaVu Sans, sans-serif">`];
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
   parts.push(`<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(spec.title)}</text>`);
-  for (let i = 0; i <= 5; i++) {
-    const vx = x0 + ((x1 - x0) * i) / 5;
-    const vy = y0 + ((y1 - y0) * i) / 5;
+  // Whole-number axes (epochs) get whole-number ticks.
+  const integral = xs.every(Number.isInteger) && x1 - x0 <= 50;
+  const step = integral ? Math.max(1, Math.ceil((x1 - x0) / 8)) : (x1 - x0) / 5;
+  for (let vx = x0; vx <= x1 + 1e-9; vx += step) {
     parts.push(`<line x1="${sx(vx)}" y1="${m.top}" x2="${sx(vx)}" y2="${m.top + h}" stroke="#eee"/>`);
-    parts.push(`<line x1="${m.left}" y1="${sy(vy)}" x2="${m.left + w}" y2="${sy(vy)}" stroke="#eee"/>`);
     parts.push(`<text x="${sx(vx)}" y="${m.top + h + 16}" text-anchor="middle" font-size="11">${fmt(vx)}</text>`);
+  }
+  for (let i = 0; i <= 5; i++) {
+    const vy = y0 + ((y1 - y0) * i) / 5;
+    parts.push(`<line x1="${m.left}" y1="${sy(vy)}" x2="${m.left + w}" y2="${sy(vy)}" stroke="#eee"/>`);
     parts.push(`<text x="${m.left - 6}" y="${sy(vy) + 4}" text-anchor="end" font-size="11">${fmt(vy)}</text>`);
   }
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${w}" height="${h}" fill="none" stroke="#444"/>`);

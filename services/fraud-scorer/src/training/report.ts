@@ -38,8 +38,8 @@ export function rocPrCharts(ev: Evaluation): ChartSpec[] {
       y: [0, 1],
       diagonal: true,
       series: [
-        { label: `GNN  AUC ${f3(ev.gnn.rocAuc)}`, colour: COLOURS.gnn, points: thin(ev.curves.gnn.roc) },
-        { label: `${b}  AUC ${f3(ev.baseline.rocAuc)}`, colour: COLOURS.baseline, points: thin(ev.curves.baseline.roc), dashed: true },
+        { label: `GNN  AUC ${f4(ev.gnn.rocAuc)}`, colour: COLOURS.gnn, points: thin(ev.curves.gnn.roc) },
+        { label: `${b}  AUC ${f4(ev.baseline.rocAuc)}`, colour: COLOURS.baseline, points: thin(ev.curves.baseline.roc), dashed: true },
       ],
     },
     {
@@ -50,8 +50,8 @@ export function rocPrCharts(ev: Evaluation): ChartSpec[] {
       y: [0, 1],
       legend: 'bottom-left',
       series: [
-        { label: `GNN  AP ${f3(ev.gnn.prAuc)}`, colour: COLOURS.gnn, points: thin(ev.curves.gnn.pr) },
-        { label: `${b}  AP ${f3(ev.baseline.prAuc)}`, colour: COLOURS.baseline, points: thin(ev.curves.baseline.pr), dashed: true },
+        { label: `GNN  AP ${f4(ev.gnn.prAuc)}`, colour: COLOURS.gnn, points: thin(ev.curves.gnn.pr) },
+        { label: `${b}  AP ${f4(ev.baseline.prAuc)}`, colour: COLOURS.baseline, points: thin(ev.curves.baseline.pr), dashed: true },
       ],
     },
   ];
