@@ -98,6 +98,11 @@ describe('commerce-ops against the emulator: settings, seek, snapshots, clear er
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('subscription order-placed.nobody: not found in project');
 
+    // The emulator answers UNIMPLEMENTED to a seek on a subscription with message ordering (Pub/Sub does not).
+    const ordered = await cli('--project', projectId, 'seek', 'order-placed.fraud-scorer', '--to-time', '-1h');
+    expect(ordered.code).toBe(1);
+    expect(ordered.out).toContain('does not implement this');
+
     const lines: string[] = [];
     const down = await runCli(['--project', projectId, '--emulator-host', '127.0.0.1:1', 'topics'], { out: (t) => lines.push(t), err: (t) => lines.push(t) });
     expect(down).toBe(1);
