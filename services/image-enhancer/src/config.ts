@@ -7,7 +7,7 @@ const csv = (pattern: string, def: string, description: string) => Type.String({
 const own = {
   BLOB_STORE_URL: Type.String({
     minLength: 1,
-    default: '.tmp/image-enhancer/buckets/{bucket}',
+    default: '.tmp/image-enhancer/buckets/{bucket}', // = DEFAULT_BLOB_STORE_URL in demo-samples.ts
     description: "Where a notification's bucket lives: gs://{bucket} in production, a local directory otherwise; {bucket} is replaced by the event's bucket.",
   }),
   OUTPUT_PREFIX: Type.String({ pattern: '^[^/].*/$', default: 'enhanced/', description: 'Key prefix of the outputs, in the same bucket; objects under it are ignored (no feedback loop).' }),

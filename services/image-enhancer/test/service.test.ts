@@ -13,11 +13,14 @@ import { Registry } from 'prom-client';
 import { SUBSCRIPTIONS, buildApp } from '../src/app.js';
 import { ImageEnhancerConfig } from '../src/config.js';
 import { storageNotification } from '../src/domain/announce.js';
+import { DEMO_KINDS, announceDemoSamples, beforeAfterSheet } from '../src/demo-samples.js';
 import { decompressionBombPng, textPretendingToBeJpeg, truncated } from '../src/domain/hostile.js';
 import { asJpeg, cleanSample, degrade } from '../src/domain/samples.js';
 
 const BUCKET = 'shop-product-images';
 const SIZE = { width: 320, height: 400 };
+
+const acked = async (bus: PubSubEventBus): Promise<number> => (await bus.metrics.registry.getSingleMetric('eventkit_messages_acked_total')!.get()).values.reduce((s, v) => s + v.value, 0);
 
 describe('image-enhancer as a service against the emulator', () => {
   let admin: PubSub;
@@ -72,7 +75,28 @@ describe('image-enhancer as a service against the emulator', () => {
     expect(healthz.json()).toMatchObject({ status: 'ok', service: 'image-enhancer', provider: 'local', outputPrefix: 'enhanced/' });
   });
 
+  it('enhances the demo photos and draws a before/after sheet for each', async () => {
+    const demoBucket = 'demo-product-images';
+    const ackedBefore = await acked(bus);
+    const samples = await announceDemoSamples({ bus: uploader, storeUrl: join(root, '{bucket}'), bucket: demoBucket, size: SIZE, prefix: 'demo/' });
+    expect(samples.map((s) => s.kind)).toEqual([...DEMO_KINDS]);
+    // Handled means written and announced: the handler awaits both before the ack.
+    expect(await eventually(async () => (await acked(bus)) - ackedBefore >= samples.length, 180_000, 250)).toBe(true);
+    const events = (await drain(admin, 'image-enhanced.archiver', { expect: samples.length, quietMs: 5000 })).map((m) => ImageEnhanced.parse(JSON.parse(m.data.toString())) as ImageEnhancedEvent);
+    expect(events.map((e) => e.source.name).sort()).toEqual(samples.map((s) => s.key).sort());
+    const demoStore = createBlobStore(join(root, demoBucket));
+    const ops = new Map(events.map((e) => [e.source.name.replace(/^demo\/\d+-/, '').replace('.jpg', ''), e.operations]));
+    expect(ops.get('grey-backdrop')).toContain('background_white');
+    expect(ops.get('noise')).toContain('denoise');
+    for (const e of events) {
+      const key = await beforeAfterSheet(demoStore, e);
+      expect(key.startsWith('enhanced/compare/demo/')).toBe(true);
+      expect((await demoStore.head(key))?.contentType).toBe('image/jpeg');
+    }
+  });
+
   it('enhances uploads, dead-letters hostile files with readable reasons, ignores its own outputs, and keeps running', async () => {
+    const ackedBefore = await acked(bus);
     const clean = await cleanSample({ seed: 31, ...SIZE });
     const photos = {
       'catalogue/p-1/dark.jpg': await asJpeg(await degrade(clean, 'dark')),
@@ -88,8 +112,7 @@ describe('image-enhancer as a service against the emulator', () => {
     // A repeated notification for the same generation: a duplicate, not a second enhancement.
     await uploader.publish(ImageUploaded, sent[0]!);
 
-    const acked = async (): Promise<number> => (await bus.metrics.registry.getSingleMetric('eventkit_messages_acked_total')!.get()).values.reduce((s, v) => s + v.value, 0);
-    expect(await eventually(async () => (await acked()) >= 4, 90_000)).toBe(true);
+    expect(await eventually(async () => (await acked(bus)) - ackedBefore >= 4, 120_000, 250)).toBe(true);
 
     const enhanced = (await drain(admin, 'image-enhanced.archiver', { expect: 3, quietMs: 3000 })).map((m) => ImageEnhanced.parse(JSON.parse(m.data.toString())) as ImageEnhancedEvent);
     expect(enhanced.map((e) => e.source.name).sort()).toEqual(Object.keys(photos).sort());
@@ -116,7 +139,7 @@ describe('image-enhancer as a service against the emulator', () => {
     expect(readyz.json()).toMatchObject({ ready: true, subscriptions: [{ open: true, inFlight: 0 }] });
     const metrics = (await service.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('image_enhancer_skipped_total{reason="own_output"} 1');
-    expect(metrics).toContain(`eventkit_published_total{topic="image-enhanced"} 3`);
+    expect(metrics).toContain(`eventkit_published_total{topic="image-enhanced"} ${3 + DEMO_KINDS.length}`);
     expect(metrics).not.toContain('eventkit_messages_nacked_total{');
     expect((await store.list('enhanced/')).items.filter((i) => i.key.includes('feedback'))).toHaveLength(1);
   });
