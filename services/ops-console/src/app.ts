@@ -6,6 +6,7 @@ import { createServiceApp, type BuiltService, type ServiceDeps } from '@commerce
 import { AuthModes, parseServiceUrls, type OpsConsoleConfig } from './config.js';
 import type { EventView } from './domain/events.js';
 import { ReplayRunner } from './domain/replays.js';
+import { jwksKeySource, type KeySource } from './iap.js';
 import { apiRoutes } from './routes/api.js';
 import { PAGE } from './ui/page.js';
 
@@ -19,11 +20,20 @@ export interface ConsoleStores {
   readonly media?: BlobStore;
 }
 
+export interface ConsoleOverrides extends ConsoleStores {
+  /** Keys that sign IAP assertions (tests; Google's JWK set otherwise). */
+  readonly iapKeys?: KeySource;
+}
+
 /** Wiring only: stores, the live alert subscription, the API, the page. */
-export async function buildApp(deps: ServiceDeps<OpsConsoleConfig>, stores: ConsoleStores = {}): Promise<BuiltService> {
+export async function buildApp(deps: ServiceDeps<OpsConsoleConfig>, stores: ConsoleOverrides = {}): Promise<BuiltService> {
+  const { iapKeys } = stores;
   const { config, bus, logger } = deps;
   if (config.CONSOLE_AUTH === AuthModes.Token && config.OPS_CONSOLE_TOKEN === undefined) {
     throw new Error('ops-console cannot start: CONSOLE_AUTH=token needs OPS_CONSOLE_TOKEN (at least 16 characters), or set CONSOLE_AUTH=iap behind Identity-Aware Proxy');
+  }
+  if (config.CONSOLE_AUTH === AuthModes.Iap && config.IAP_AUDIENCE === undefined) {
+    throw new Error('ops-console cannot start: CONSOLE_AUTH=iap needs IAP_AUDIENCE (/projects/<number>/global/backendServices/<id>, from the load balancer)');
   }
   const store = stores.store ?? createBlobStore(config.BLOB_STORE_URL);
   const media = stores.media ?? (config.MEDIA_BLOB_STORE_URL ? createBlobStore(config.MEDIA_BLOB_STORE_URL) : store);
@@ -64,7 +74,11 @@ export async function buildApp(deps: ServiceDeps<OpsConsoleConfig>, stores: Cons
     await apiRoutes(api, {
       base: { pubsub: bus.pubsub, projectId: config.GOOGLE_CLOUD_PROJECT, ...(config.PUBSUB_EMULATOR_HOST ? { emulatorHost: config.PUBSUB_EMULATOR_HOST } : {}), store, archive: new ArchiveReader({ store, prefix: config.ARCHIVE_PREFIX }), audit: new AuditLog(store) },
       media,
-      auth: { mode: config.CONSOLE_AUTH, ...(config.OPS_CONSOLE_TOKEN ? { token: config.OPS_CONSOLE_TOKEN } : {}) },
+      auth: {
+        mode: config.CONSOLE_AUTH,
+        ...(config.OPS_CONSOLE_TOKEN ? { token: config.OPS_CONSOLE_TOKEN } : {}),
+        ...(config.IAP_AUDIENCE ? { iapAudience: config.IAP_AUDIENCE, iapKeys: iapKeys ?? jwksKeySource(config.IAP_KEYS_URL) } : {}),
+      },
       operators: String(config.CONSOLE_OPERATORS).split(',').map((s: string) => s.trim()).filter((s: string) => s !== ''),
       replays,
       services: parseServiceUrls(config.SERVICE_URLS),

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { identify } from './auth.js';
+import { IAP_ISSUER } from './iap.js';
 import { parseServiceUrls } from './config.js';
 import { sumMetrics } from './domain/services.js';
 
@@ -7,18 +9,41 @@ const req = (headers: Record<string, string>): FastifyRequest => ({ headers, ip:
 const TOKEN = 'a-token-of-some-length';
 
 describe('console authentication', () => {
-  it('token mode: only the exact bearer token passes', () => {
-    expect(identify(req({ authorization: `Bearer ${TOKEN}` }), { mode: 'token', token: TOKEN })).toBe('token@10.0.0.7');
-    expect(() => identify(req({ authorization: `Bearer ${TOKEN}x` }), { mode: 'token', token: TOKEN })).toThrow(/bearer token/);
-    expect(() => identify(req({ authorization: TOKEN }), { mode: 'token', token: TOKEN })).toThrow(/bearer token/);
-    expect(() => identify(req({}), { mode: 'token', token: TOKEN })).toThrow(/bearer token/);
+  it('token mode: only the exact bearer token passes', async () => {
+    await expect(identify(req({ authorization: `Bearer ${TOKEN}` }), { mode: 'token', token: TOKEN })).resolves.toBe('token@10.0.0.7');
+    await expect(identify(req({ authorization: `Bearer ${TOKEN}x` }), { mode: 'token', token: TOKEN })).rejects.toThrow(/bearer token/);
+    await expect(identify(req({ authorization: TOKEN }), { mode: 'token', token: TOKEN })).rejects.toThrow(/bearer token/);
+    await expect(identify(req({}), { mode: 'token', token: TOKEN })).rejects.toThrow(/bearer token/);
   });
 
-  it("iap mode: the proxy's user, only with its signed assertion present", () => {
-    const h = { 'x-goog-authenticated-user-email': 'accounts.google.com:alice@example.com', 'x-goog-iap-jwt-assertion': 'eyJ...' };
-    expect(identify(req(h), { mode: 'iap' })).toBe('alice@example.com');
-    expect(() => identify(req({ 'x-goog-authenticated-user-email': 'accounts.google.com:alice@example.com' }), { mode: 'iap' })).toThrow(/Identity-Aware Proxy/);
-    expect(() => identify(req({ authorization: `Bearer ${TOKEN}` }), { mode: 'iap', token: TOKEN })).toThrow(/Identity-Aware Proxy/);
+  describe('iap mode', () => {
+    const AUD = '/projects/123/global/backendServices/456';
+    const proxy = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const keys = async (): Promise<Map<string, KeyObject>> => new Map([['k1', proxy.publicKey]]);
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = (claims: Record<string, unknown>, key = proxy.privateKey, kid = 'k1'): string => {
+      const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const input = `${enc({ alg: 'ES256', kid })}.${enc({ iss: IAP_ISSUER, aud: AUD, iat: now - 10, exp: now + 600, email: 'alice@example.com', ...claims })}`;
+      return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    };
+    const settings = { mode: 'iap' as const, iapAudience: AUD, iapKeys: keys };
+    const as = (assertion: string): FastifyRequest => req({ 'x-goog-iap-jwt-assertion': assertion, 'x-goog-authenticated-user-email': 'accounts.google.com:mallory@example.com' });
+
+    it("takes the user from the proxy's verified assertion, never from the plain header", async () => {
+      await expect(identify(as(jwt({})), settings)).resolves.toBe('alice@example.com');
+      await expect(identify(req({ 'x-goog-authenticated-user-email': 'accounts.google.com:mallory@example.com' }), settings)).rejects.toThrow(/no Identity-Aware Proxy assertion/);
+      await expect(identify(req({ authorization: `Bearer ${TOKEN}` }), { ...settings, token: TOKEN })).rejects.toThrow(/Identity-Aware Proxy/);
+    });
+
+    it('rejects a forged, foreign, expired or misaddressed assertion, saying which', async () => {
+      await expect(identify(as(jwt({}, stranger.privateKey)), settings)).rejects.toThrow(/signature does not verify/);
+      await expect(identify(as(jwt({}, proxy.privateKey, 'k9')), settings)).rejects.toThrow(/unknown key k9/);
+      await expect(identify(as(jwt({ aud: '/projects/999/global/backendServices/1' })), settings)).rejects.toThrow(/not this console/);
+      await expect(identify(as(jwt({ exp: now - 3600 })), settings)).rejects.toThrow(/expired/);
+      await expect(identify(as(jwt({ iss: 'https://evil.example' })), settings)).rejects.toThrow(/issued by/);
+      await expect(identify(as('not.a.jwt'), settings)).rejects.toThrow(/not readable/);
+    });
   });
 });
 

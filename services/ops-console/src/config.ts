@@ -12,6 +12,8 @@ export const OpsConsoleConfig = serviceConfig({
     description: "'token': a bearer token (OPS_CONSOLE_TOKEN); 'iap': behind Identity-Aware Proxy, identity from its headers.",
   }),
   OPS_CONSOLE_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token for CONSOLE_AUTH=token (at least 16 characters).' })),
+  IAP_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: "CONSOLE_AUTH=iap: the signed assertion's audience, /projects/<number>/global/backendServices/<id>." })),
+  IAP_KEYS_URL: Type.String({ default: 'https://www.gstatic.com/iap/verify/public_key-jwk', description: 'CONSOLE_AUTH=iap: the JWK set that signs IAP assertions.' }),
   CONSOLE_OPERATORS: Type.String({
     default: '',
     description: 'Identities allowed to redrive and replay (comma-separated emails in iap mode); empty: everyone who can sign in.',

@@ -7,6 +7,7 @@
  * - archive: first publish -> the archiver has written (durably) and acked every message.
  * - replay: `createReplay` (freeze the window, read and count it) + `runReplay` (read again, send,
  *   checkpoint) end to end, rate unlimited; the send phase alone is printed too.
+ * `ARCHIVE_*` variables in the environment are passed to the archiver (e.g. ARCHIVE_BATCH_MAX_MESSAGES).
  * Last line: one JSON object.
  */
 import { LocalBlobStore } from '@commerce/blob-store';
@@ -68,7 +69,8 @@ function pin(pid: number, cpu: number): void {
 async function rawPublish(pubsub: PubSub, topicName: string, messages: readonly ArchivedMessage[]): Promise<number> {
   const topic = pubsub.topic(topicName, { batching: BATCH, messageOrdering: true });
   const t0 = performance.now();
-  await Promise.all(messages.map((m) => topic.publishMessage({ data: Buffer.from(m.data, 'base64'), attributes: { ...m.attributes } })));
+  // Copied with Object.assign, not a spread-first literal (V8's slow path): the best raw publisher.
+  await Promise.all(messages.map((m) => topic.publishMessage({ data: Buffer.from(m.data, 'base64'), attributes: Object.assign({}, m.attributes) })));
   return messages.length / ((performance.now() - t0) / 1000);
 }
 
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
     console.log(`replay benchmark: ${n} events of ${size} bytes, one fresh emulator, archive in ${dir}; ${pinned ? 'client on CPU 0, emulator on CPU 1' : 'client and emulator share CPUs'}`);
 
     // 1. Archive: publish while the archiver runs; done when it has written and acked them all.
-    const config = loadConfig(ArchiverConfig, { GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: emulator.host, BLOB_STORE_URL: dir, LOG_LEVEL: 'warn' }, 'event-archiver');
+    const config = loadConfig(ArchiverConfig, { GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: emulator.host, BLOB_STORE_URL: dir, LOG_LEVEL: 'warn', ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('ARCHIVE_'))) }, 'event-archiver');
     const metricsRegistry = new Registry();
     const logger = pino({ level: 'warn' });
     const archiverBus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host }), source: 'event-archiver', logger, metricsRegistry });
