@@ -127,7 +127,7 @@ export function program(): Command {
   trainOptions(dataOptions(root.command('train').description('train a version on a dataset and store it (weights, normaliser, thresholds, manifest)'))).action(async (f: TrainFlags) => {
     const ctx = await context(globals());
     const r = await trainCommand(trainArgs(f), ctx);
-    console.log(JSON.stringify({ trained: `fraud-gnn@${r.version}`, prefix: ctx.store.url(r.prefix) }));
+    console.log(JSON.stringify({ trained: `fraud-gnn@${r.version}`, store: ctx.store.description, prefix: r.prefix }));
   });
 
   dataOptions(root.command('evaluate').description('evaluate a stored version against a feature-only baseline on the test split; writes the report'))

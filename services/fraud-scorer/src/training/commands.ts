@@ -56,7 +56,7 @@ function progressHooks(ctx: CommandContext, epochs: number): TrainHooks {
     onBatch(epoch, done, total, loss) {
       if (!ctx.progress) return;
       if (!bar) {
-        bar = new SingleBar({ format: ` epoch ${epoch}/${epochs} {bar} {percentage}% | {value}/{total} examples | loss {loss}`, hideCursor: true, clearOnComplete: true, barsize: 30 });
+        bar = new SingleBar({ format: ` epoch ${epoch}/${epochs} {bar} {percentage}% | {value}/{total} examples | loss {loss}`, hideCursor: true, clearOnComplete: true, barsize: 30, barCompleteChar: '\u2588', barIncompleteChar: '\u2591' });
         bar.start(total, 0, { loss: '-' });
       }
       bar.update(done, { loss: loss.toFixed(4) });
@@ -120,7 +120,7 @@ export async function trainCommand(opts: TrainCommandOptions, ctx: CommandContex
     const v = run.validation;
     ctx.log(`trained     best epoch ${run.result.bestEpoch}/${epochs} in ${(run.result.trainMs / 1000).toFixed(1)} s; validation ROC AUC ${v.rocAuc.toFixed(4)}, PR AUC ${v.prAuc.toFixed(4)}`);
     ctx.log(`thresholds  review ${thresholds.review.toFixed(4)}  decline ${thresholds.decline.toFixed(4)}  alert ${thresholds.alert.toFixed(4)} (validation FPR <= ${targets.review}, ${targets.decline}, ${targets.alert})`);
-    ctx.log(`saved       ${ctx.store.url(prefix)}/ (${opts.publish !== false ? 'now latest' : 'not published'}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    ctx.log(`saved       ${prefix}/ in ${ctx.store.description} (${opts.publish !== false ? 'now latest' : 'not published'}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return { version, prefix, thresholds, manifest };
   } finally {
     run.model.dispose();
