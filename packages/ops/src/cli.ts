@@ -296,6 +296,30 @@ export function buildProgram(io: CliIo, status: { code: number } = { code: 0 }):
     );
 
   program
+    .command('archive')
+    .description('what the archive holds, per topic and hour, from the manifests (no segment is read)')
+    .option('--topic <topic>', 'only these topics (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--from <time>', 'hours overlapping this and later')
+    .option('--to <time>', 'hours before this')
+    .action(
+      withCtx(async (ctx, g, opts: { topic: string[]; from?: string; to?: string }) => {
+        const from = opts.from ? parseTime(opts.from) : undefined;
+        const to = opts.to ? parseTime(opts.to) : undefined;
+        const rows = [];
+        for (const topic of opts.topic.length ? opts.topic : await ctx.archive.topics()) {
+          for (const p of await ctx.archive.partitions(topic, from, to)) {
+            const m = await ctx.archive.manifest(p);
+            rows.push({ topic, hour: m.hour, count: m.count, segments: m.segments.length, bytes: m.segments.reduce((n, s) => n + s.bytes, 0), firstPublishTime: m.firstPublishTime, lastPublishTime: m.lastPublishTime });
+          }
+        }
+        if (g.json) return json(rows);
+        if (rows.length === 0) return io.out(`the archive in ${ctx.store.description} holds nothing${from || to ? ' in that window' : ''}`);
+        io.out(table(['TOPIC', 'HOUR', 'MESSAGES', 'SEGMENTS', 'BYTES', 'FIRST', 'LAST'], rows.map((r) => [r.topic, r.hour, r.count, r.segments, r.bytes, r.firstPublishTime ?? '', r.lastPublishTime ?? ''])));
+        io.out(`\n${rows.reduce((n, r) => n + r.count, 0)} message(s) in ${rows.length} partition(s)`);
+      }),
+    );
+
+  program
     .command('audit')
     .description('the audit trail of mutating commands')
     .option('--since <time>', 'only records at or after this', '-7d')

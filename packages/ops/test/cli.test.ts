@@ -6,7 +6,10 @@ import type { PubSub } from '@google-cloud/pubsub';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalBlobStore } from '@commerce/blob-store';
 import type { SubscriptionInfo, TopicInfo } from '../src/admin.js';
+import type { ArchivedMessage } from '../src/archive/format.js';
+import { ArchiveWriter } from '../src/archive/writer.js';
 import type { AuditRecord } from '../src/audit.js';
 import { runCli } from '../src/cli.js';
 
@@ -86,6 +89,18 @@ describe('commerce-ops against the emulator: settings, seek, snapshots, clear er
       ['snapshot delete', 'oncall@test', true],
     ]);
     expect(audit[1]!.args).toEqual({ subscription: sub, toSnapshot: 'before-deploy' });
+  });
+
+  it('summarises the archive from its manifests', async () => {
+    const store = new LocalBlobStore({ root: dir });
+    const at = (iso: string, id: string): ArchivedMessage => ({ messageId: id, publishTime: iso, attributes: { 'ce-id': `e-${id}` }, data: Buffer.from('{}').toString('base64') });
+    await new ArchiveWriter({ store }).write('order-placed', [at('2026-11-21T10:15:00.000Z', '1'), at('2026-11-21T10:45:00.000Z', '2'), at('2026-11-21T11:05:00.000Z', '3')]);
+    const r = await cli('--project', projectId, 'archive', '--topic', 'order-placed');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/order-placed\s+2026-11-21T10:00:00.000Z\s+2\s+1\s+\d+\s+2026-11-21T10:15:00.000Z\s+2026-11-21T10:45:00.000Z/);
+    expect(r.out).toContain('3 message(s) in 2 partition(s)');
+    const windowed = JSON.parse((await cli('--project', projectId, '--json', 'archive', '--from', '2026-11-21T11:00:00Z')).out) as Array<{ hour: string; count: number }>;
+    expect(windowed).toEqual([expect.objectContaining({ hour: '2026-11-21T11:00:00.000Z', count: 1 })]);
   });
 
   it('explains a wrong project, a missing subscription and an emulator that is not running', async () => {
