@@ -102,7 +102,8 @@ describe('train -> evaluate -> thresholds through the blob store (wasm)', () => 
     const events = world.labels(orders, { coverage: 0.8, mislabelRate: 0 });
     const half = Math.floor(events.length / 2);
     await writeLabels(ctx.store, 'labels/fraud/day-1.jsonl', events.slice(0, half));
-    await writeLabels(ctx.store, 'labels/fraud/day-2.jsonl', events.slice(half));
+    // The rest as the scorer's LabelBook stores them: one object per label, under the day reported.
+    for (const e of events.slice(half)) await writeLabels(ctx.store, `labels/fraud/${e.reportedAt.slice(0, 10)}/${e.labelId}.jsonl`, [e]);
     await ctx.store.put('labels/fraud/README.txt', Buffer.from('not a labels file'));
 
     const spec: DataSpec = { ...DATA, labels: 'labels/fraud/' } as DataSpec;

@@ -1,13 +1,17 @@
 import { FraudLabelReported, type FraudLabelReportedEvent } from '@commerce/contracts';
 import type { BlobStore } from '@commerce/blob-store';
 
+/** Objects fetched at once when reading labels (one object per label in the scorer's layout). */
+const LABEL_READ_CONCURRENCY = 16;
+
 /** Latest reported label per order id. */
 export type OrderLabels = ReadonlyMap<string, 'fraud' | 'legitimate'>;
 
 /**
  * Labels file format: JSON Lines, one `fraud-label-reported` event payload per line, in any
- * number of objects ending `.jsonl` or `.ndjson` under a blob-store prefix (e.g. one object per
- * day: `labels/fraud/2026-11-21.jsonl`). When an order has several labels, the one reported last
+ * number of objects ending `.jsonl` or `.ndjson` anywhere under a blob-store prefix: the scorer's
+ * `LabelBook` writes `labels/fraud/<reported day>/<label id>.jsonl`; a bulk export may be one
+ * object per day. When an order has several labels, the one reported last
  * wins (ties: the later line). Every line is validated against the contract; a bad line fails the
  * run naming the object and line.
  */
@@ -21,8 +25,18 @@ export async function readLabels(store: BlobStore, prefix: string): Promise<{ la
   } while (pageToken);
   const latest = new Map<string, FraudLabelReportedEvent>();
   let events = 0;
-  for (const key of keys) {
-    const text = (await store.get(key)).toString('utf8');
+  // The scorer writes one small object per label: fetch them a few at a time, apply in key order.
+  const texts: string[] = new Array<string>(keys.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < keys.length) {
+      const i = next++;
+      texts[i] = (await store.get(keys[i]!)).toString('utf8');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LABEL_READ_CONCURRENCY, keys.length) }, worker));
+  for (const [k, key] of keys.entries()) {
+    const text = texts[k]!;
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
       let event: FraudLabelReportedEvent;
