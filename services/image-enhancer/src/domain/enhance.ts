@@ -224,6 +224,31 @@ export function cleanBackdrop(img: RawImage, mode: 'white' | 'transparent', spre
     if (i >= w) seed(i - w);
     if (i < w * (h - 1)) seed(i + w);
   }
+  // Backdrop seen through the product (a bag's handle, a mug's ear): regions not connected to
+  // the border, closer to the backdrop colour than the border tolerance, and large enough not to be print.
+  const holeTol = 2 * bg.spread + 12;
+  const nearHole = (i: number): boolean => {
+    const p = i * 3;
+    return Math.abs(data[p]! - bg.colour[0]) + Math.abs(data[p + 1]! - bg.colour[1]) + Math.abs(data[p + 2]! - bg.colour[2]) <= holeTol;
+  };
+  const minHole = Math.max(16, Math.round(w * h * 0.001));
+  const seen = new Uint8Array(w * h);
+  for (let start = 0; start < w * h; start++) {
+    if (mask[start] === 1 || seen[start] === 1 || !nearHole(start)) continue;
+    const region: number[] = [start];
+    seen[start] = 1;
+    for (let k = 0; k < region.length; k++) {
+      const i = region[k]!;
+      const x = i % w;
+      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i >= w ? i - w : -1, i < w * (h - 1) ? i + w : -1]) {
+        if (j >= 0 && seen[j] === 0 && mask[j] === 0 && nearHole(j)) {
+          seen[j] = 1;
+          region.push(j);
+        }
+      }
+    }
+    if (region.length >= minHole) for (const i of region) mask[i] = 1;
+  }
   const soft = gaussianBlur(mask, w, h, 1.2);
   const out = Buffer.allocUnsafe(data.length);
   const alpha = mode === 'transparent' ? Buffer.allocUnsafe(w * h) : undefined;
