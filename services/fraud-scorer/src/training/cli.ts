@@ -4,6 +4,7 @@
  * Human-readable output on stdout, progress bars on stderr; `evaluate` and `eval` end stdout with
  * one JSON line.
  */
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createBlobStore } from '@commerce/blob-store';
 import { parseBackendSetting, selectBackend } from '../domain/gnn/backend.js';
@@ -55,7 +56,8 @@ function dataOptions(cmd: Command): Command {
 
 function dataSpec(f: DataFlags): DataSpec | undefined {
   const labels = f.labels ? { labels: f.labels } : {};
-  if (f.data) return { kind: 'generic', dir: f.data, ...(f.hop1Fanout ? { hop1Fanout: f.hop1Fanout } : {}), ...(f.fanout ? { fanout: f.fanout } : {}), ...labels };
+  // Absolute, so `evaluate` can rebuild the dataset from the manifest from any directory.
+  if (f.data) return { kind: 'generic', dir: path.resolve(f.data), ...(f.hop1Fanout ? { hop1Fanout: f.hop1Fanout } : {}), ...(f.fanout ? { fanout: f.fanout } : {}), ...labels };
   const options: Partial<SyntheticOptions> = {
     ...(f.seed ? { seed: f.seed } : {}),
     ...(f.orders ? { orders: f.orders } : {}),
@@ -86,6 +88,7 @@ function trainOptions(cmd: Command): Command {
     .option('--decline-fpr <x>', 'decline threshold: validation false-positive rate (default 0.005)', rate('--decline-fpr'))
     .option('--alert-fpr <x>', 'alert threshold: validation false-positive rate (default 0.001)', rate('--alert-fpr'))
     .option('--version <v>', 'version name (default: next free YYYY-MM-DD.N)')
+    .option('--model <name>', 'model name to store under (default: fraud-gnn for the generator, fraud-gnn-<dir> for --data)')
     .option('--no-publish', 'do not point latest.json at the new version');
 }
 
@@ -98,6 +101,7 @@ interface TrainFlags extends DataFlags {
   declineFpr?: number;
   alertFpr?: number;
   version?: string;
+  model?: string;
   publish: boolean;
 }
 
@@ -109,6 +113,7 @@ function trainArgs(f: TrainFlags): Parameters<typeof trainCommand>[0] {
     ...(f.learningRate ? { learningRate: f.learningRate } : {}),
     ...(f.modelSeed ? { seed: f.modelSeed } : {}),
     ...(f.version ? { version: f.version } : {}),
+    ...(f.model ? { model: f.model } : {}),
     publish: f.publish,
     targets: { ...(f.reviewFpr !== undefined ? { review: f.reviewFpr } : {}), ...(f.declineFpr !== undefined ? { decline: f.declineFpr } : {}), ...(f.alertFpr !== undefined ? { alert: f.alertFpr } : {}) },
   };
@@ -127,16 +132,17 @@ export function program(): Command {
   trainOptions(dataOptions(root.command('train').description('train a version on a dataset and store it (weights, normaliser, thresholds, manifest)'))).action(async (f: TrainFlags) => {
     const ctx = await context(globals());
     const r = await trainCommand(trainArgs(f), ctx);
-    console.log(JSON.stringify({ trained: `fraud-gnn@${r.version}`, store: ctx.store.description, prefix: r.prefix }));
+    console.log(JSON.stringify({ trained: `${r.name}@${r.version}`, store: ctx.store.description, prefix: r.prefix }));
   });
 
   dataOptions(root.command('evaluate').description('evaluate a stored version against a feature-only baseline on the test split; writes the report'))
     .option('--version <v>', 'version to evaluate', 'latest')
+    .option('--model <name>', 'model name (default: fraud-gnn, or fraud-gnn-<dir> with --data)')
     .addOption(baselineOption)
-    .action(async (f: DataFlags & { version: string; baseline: BaselineKind }) => {
+    .action(async (f: DataFlags & { version: string; model?: string; baseline: BaselineKind }) => {
       const ctx = await context(globals());
       const explicit = f.data || f.labels || f.seed || f.orders || f.shoppers || f.fraudShare !== undefined;
-      const r = await evaluateCommand({ version: f.version, baseline: f.baseline, ...(explicit ? { data: dataSpec(f)! } : {}) }, ctx);
+      const r = await evaluateCommand({ version: f.version, baseline: f.baseline, ...(f.model ? { model: f.model } : {}), ...(explicit ? { data: dataSpec(f)! } : {}) }, ctx);
       console.log(JSON.stringify(r.bench));
     });
 
@@ -145,7 +151,7 @@ export function program(): Command {
     .action(async (f: TrainFlags & { baseline: BaselineKind }) => {
       const ctx = await context(globals());
       const t = await trainCommand(trainArgs(f), ctx);
-      const r = await evaluateCommand({ version: t.version, baseline: f.baseline }, ctx);
+      const r = await evaluateCommand({ model: t.name, version: t.version, baseline: f.baseline }, ctx);
       console.log(JSON.stringify(r.bench));
     });
 
@@ -153,10 +159,11 @@ export function program(): Command {
     .command('thresholds')
     .description("show a version's thresholds, or change them (calibrated probabilities in [0, 1])")
     .option('--version <v>', 'version', 'latest')
+    .option('--model <name>', 'model name (default fraud-gnn)')
     .option('--review <p>', 'new review threshold', rate('--review'))
     .option('--decline <p>', 'new decline threshold', rate('--decline'))
     .option('--alert <p>', 'new alert threshold', rate('--alert'))
-    .action(async (f: { version: string; review?: number; decline?: number; alert?: number }) => {
+    .action(async (f: { version: string; model?: string; review?: number; decline?: number; alert?: number }) => {
       const store = createBlobStore(globals().store);
       await thresholdsCommand(f, { store, log: (l) => console.log(l) });
     });

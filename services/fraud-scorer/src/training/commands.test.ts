@@ -8,8 +8,9 @@ import { selectBackend, type BackendSelection } from '../domain/gnn/backend.js';
 import { EntityGraph } from '../domain/gnn/features.js';
 import { latestVersion, loadModel, versionPrefix } from '../domain/gnn/registry.js';
 import { sampleOrder } from '../domain/gnn/sampler.js';
-import { evaluateCommand, loadDataset, thresholdsCommand, trainCommand, type CommandContext, type DataSpec } from './commands.js';
+import { evaluateCommand, loadDataset, modelNameFor, thresholdsCommand, trainCommand, type CommandContext, type DataSpec } from './commands.js';
 import { bySplit } from './dataset.js';
+import { writeGenericData } from './generic-format.js';
 import { writeLabels } from './labels.js';
 import { generateOrders } from './synthetic-dataset.js';
 
@@ -119,5 +120,21 @@ describe('train -> evaluate -> thresholds through the blob store (wasm)', () => 
 
     await ctx.store.put('labels/bad/x.jsonl', Buffer.from('{"orderId":"o-1"}\n'));
     await expect(loadDataset({ ...DATA, labels: 'labels/bad/' } as DataSpec, ctx.store, () => {})).rejects.toThrow(/x\.jsonl line 1: not a fraud-label-reported event/);
+  });
+
+  it("a generic dataset's model goes under its own name and never becomes the live scorer's latest", async () => {
+    const dir = path.join(root, 'My Data');
+    const nodes = Array.from({ length: 300 }, (_, i) => ({ id: `n${i}`, label: (i % 6 === 0 ? 1 : 0) as 0 | 1, split: undefined, features: [i % 6 === 0 ? 1 : 0, (i * 7) % 11] }));
+    await writeGenericData(dir, { nodes, edges: nodes.slice(1).map((n, i) => ({ src: n.id, dst: `n${i}`, relation: 'next' })), featureNames: ['a', 'b'] });
+    const spec: DataSpec = { kind: 'generic', dir };
+    expect(modelNameFor(spec)).toBe('fraud-gnn-my-data');
+    const before = await latestVersion(ctx.store);
+    const t = await trainCommand({ data: spec, epochs: 1 }, ctx);
+    expect(t.name).toBe('fraud-gnn-my-data');
+    expect(await latestVersion(ctx.store)).toBe(before);
+    expect(await latestVersion(ctx.store, 'fraud-gnn-my-data')).toBe(t.version);
+    const r = await evaluateCommand({ data: spec }, ctx);
+    expect(r.version).toBe(t.version);
+    expect(r.reportUrl).toContain('fraud-gnn-my-data');
   });
 });

@@ -1,8 +1,9 @@
+import path from 'node:path';
 import type { BlobStore } from '@commerce/blob-store';
 import { SingleBar } from 'cli-progress';
 import type { BackendSelection } from '../domain/gnn/backend.js';
 import { TRAIN_DEFAULTS, type EpochStats, type TrainHooks } from '../domain/gnn/model.js';
-import { ModelFiles, loadModel, nextVersion, readThresholds, resolveVersion, saveModel, versionPrefix, writeThresholds, type Manifest, type Thresholds } from '../domain/gnn/registry.js';
+import { MODEL_NAME, ModelFiles, loadModel, nextVersion, readThresholds, resolveVersion, saveModel, versionPrefix, writeThresholds, type Manifest, type Thresholds } from '../domain/gnn/registry.js';
 import type { BaselineKind } from './baseline.js';
 import { splitCounts, type Dataset } from './dataset.js';
 import { loadGenericDataset } from './generic-format.js';
@@ -15,6 +16,18 @@ import { syntheticDataset, type SyntheticOptions } from './synthetic-dataset.js'
 export type DataSpec =
   | { readonly kind: 'synthetic'; readonly options: Partial<SyntheticOptions>; readonly labels?: string }
   | { readonly kind: 'generic'; readonly dir: string; readonly hop1Fanout?: number; readonly fanout?: number; readonly labels?: string };
+
+/**
+ * The model name a dataset's versions are stored under. Only order-event models are `fraud-gnn`,
+ * the name the live scorer follows (`models/fraud-gnn/latest.json`): a model trained on a generic
+ * dataset has another layout and must never become its `latest`, so it goes under
+ * `fraud-gnn-<dataset directory>`.
+ */
+export function modelNameFor(spec: DataSpec): string {
+  if (spec.kind === 'synthetic') return MODEL_NAME;
+  const slug = path.basename(path.resolve(spec.dir)).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
+  return `${MODEL_NAME}-${slug}`;
+}
 
 /** Human-readable lines go here; the caller decides where (stdout in the CLI, an array in tests). */
 export type Log = (line: string) => void;
@@ -80,9 +93,12 @@ export interface TrainCommandOptions {
   readonly version?: string;
   /** Point `latest.json` at the new version (default true). */
   readonly publish?: boolean;
+  /** Default: {@link modelNameFor} the data. */
+  readonly model?: string;
 }
 
 export interface TrainCommandResult {
+  readonly name: string;
   readonly version: string;
   readonly prefix: string;
   readonly thresholds: Thresholds;
@@ -102,10 +118,11 @@ export async function trainCommand(opts: TrainCommandOptions, ctx: CommandContex
     progressHooks(ctx, epochs),
   );
   try {
-    const version = opts.version ?? (await nextVersion(ctx.store, new Date()));
+    const name = opts.model ?? modelNameFor(opts.data);
+    const version = opts.version ?? (await nextVersion(ctx.store, new Date(), name));
     const { f1, ...thresholds } = run.thresholds;
     const manifest: Manifest = {
-      name: 'fraud-gnn',
+      name,
       version,
       createdAt: new Date().toISOString(),
       backend: ctx.backend.backend,
@@ -116,12 +133,12 @@ export async function trainCommand(opts: TrainCommandOptions, ctx: CommandContex
       thresholds: { ...thresholds, f1, targets },
       metrics: { validation: run.validation },
     };
-    const { prefix } = await saveModel(ctx.store, { version, artifact: run.model.toArtifact(), thresholds: { ...thresholds, f1 } as Thresholds, manifest, latest: opts.publish !== false });
+    const { prefix } = await saveModel(ctx.store, { name, version, artifact: run.model.toArtifact(), thresholds: { ...thresholds, f1 } as Thresholds, manifest, latest: opts.publish !== false });
     const v = run.validation;
     ctx.log(`trained     best epoch ${run.result.bestEpoch}/${epochs} in ${(run.result.trainMs / 1000).toFixed(1)} s; validation ROC AUC ${v.rocAuc.toFixed(4)}, PR AUC ${v.prAuc.toFixed(4)}`);
     ctx.log(`thresholds  review ${thresholds.review.toFixed(4)}  decline ${thresholds.decline.toFixed(4)}  alert ${thresholds.alert.toFixed(4)} (validation FPR <= ${targets.review}, ${targets.decline}, ${targets.alert})`);
     ctx.log(`saved       ${prefix}/ in ${ctx.store.description} (${opts.publish !== false ? 'now latest' : 'not published'}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return { version, prefix, thresholds, manifest };
+    return { name, version, prefix, thresholds, manifest };
   } finally {
     run.model.dispose();
   }
@@ -133,6 +150,8 @@ export interface EvaluateCommandOptions {
   /** Default: the data the version was trained on (from its manifest). */
   readonly data?: DataSpec;
   readonly baseline?: BaselineKind;
+  /** Default: {@link modelNameFor} `data` when given, else `fraud-gnn`. */
+  readonly model?: string;
 }
 
 export interface EvaluateCommandResult {
@@ -146,8 +165,9 @@ export interface EvaluateCommandResult {
 
 /** Scores the test split with a stored version and a feature-only baseline trained now, and writes the report under the version. */
 export async function evaluateCommand(opts: EvaluateCommandOptions, ctx: CommandContext): Promise<EvaluateCommandResult> {
-  const version = await resolveVersion(ctx.store, opts.version);
-  const loaded = await loadModel(ctx.store, { version, expected: null });
+  const name = opts.model ?? (opts.data ? modelNameFor(opts.data) : MODEL_NAME);
+  const version = await resolveVersion(ctx.store, opts.version, name);
+  const loaded = await loadModel(ctx.store, { name, version, expected: null });
   try {
     const data = opts.data ?? (loaded.manifest.data as DataSpec | undefined);
     if (!data) throw new Error(`version ${version} has no data spec in its manifest: pass a dataset`);
@@ -158,7 +178,7 @@ export async function evaluateCommand(opts: EvaluateCommandOptions, ctx: Command
     ctx.log(`evaluating  ${loaded.modelVersion} on ${ds.name}: ${describeSplits(ds)}`);
     const kind = opts.baseline ?? PIPELINE_DEFAULTS.baseline;
     const baseline = trainBaseline(ds, kind);
-    const thresholds = await readThresholds(ctx.store, version);
+    const thresholds = await readThresholds(ctx.store, version, name);
     const ev = await evaluate(ds, loaded.model, thresholds, baseline);
     const training = loaded.manifest.training as { epochs?: EpochStats[]; bestEpoch?: number } | undefined;
     const report = await renderReport({
@@ -172,7 +192,7 @@ export async function evaluateCommand(opts: EvaluateCommandOptions, ctx: Command
       backend: ctx.backend.backend,
       generatedAt: new Date().toISOString(),
     });
-    const prefix = `${versionPrefix(version)}/${ModelFiles.report}`;
+    const prefix = `${versionPrefix(version, name)}/${ModelFiles.report}`;
     await ctx.store.put(`${prefix}/index.html`, Buffer.from(report.html), { contentType: 'text/html; charset=utf-8' });
     const pngUrls: string[] = [];
     for (const [name, bytes] of Object.entries(report.files)) {
@@ -183,7 +203,7 @@ export async function evaluateCommand(opts: EvaluateCommandOptions, ctx: Command
     await ctx.store.put(`${prefix}/evaluation.json`, Buffer.from(JSON.stringify({ version, ...summary }, null, 1)), { contentType: 'application/json' });
     // The manifest keeps the latest test metrics next to the validation ones (for /healthz, dashboards).
     const manifest = { ...loaded.manifest, metrics: { ...(loaded.manifest.metrics as object | undefined), test: { dataset: ds.name, evaluatedAt: new Date().toISOString(), gnn: ev.gnn, baseline: { kind: ev.baselineKind, ...ev.baseline }, patterns: ev.patterns } }, report: `${prefix}/index.html` };
-    await ctx.store.put(`${versionPrefix(version)}/${ModelFiles.manifest}`, Buffer.from(JSON.stringify(manifest, null, 1)), { contentType: 'application/json' });
+    await ctx.store.put(`${versionPrefix(version, name)}/${ModelFiles.manifest}`, Buffer.from(JSON.stringify(manifest, null, 1)), { contentType: 'application/json' });
     printSummary(ev, ctx.log);
     const reportUrl = ctx.store.url(`${prefix}/index.html`);
     ctx.log(`report      ${reportUrl}`);
@@ -223,16 +243,17 @@ function printSummary(ev: Evaluation, log: Log): void {
 }
 
 /** Shows a version's thresholds, or replaces the given ones. */
-export async function thresholdsCommand(opts: { version?: string; review?: number; decline?: number; alert?: number }, ctx: Pick<CommandContext, 'store' | 'log'>): Promise<Thresholds> {
-  const version = await resolveVersion(ctx.store, opts.version);
-  const current = await readThresholds(ctx.store, version);
+export async function thresholdsCommand(opts: { version?: string; model?: string; review?: number; decline?: number; alert?: number }, ctx: Pick<CommandContext, 'store' | 'log'>): Promise<Thresholds> {
+  const name = opts.model ?? MODEL_NAME;
+  const version = await resolveVersion(ctx.store, opts.version, name);
+  const current = await readThresholds(ctx.store, version, name);
   const changes = { ...(opts.review !== undefined ? { review: opts.review } : {}), ...(opts.decline !== undefined ? { decline: opts.decline } : {}), ...(opts.alert !== undefined ? { alert: opts.alert } : {}) };
   let out = current;
   if (Object.keys(changes).length > 0) {
     const basis = { ...current.basis, ...Object.fromEntries(Object.keys(changes).map((k) => [k, `set by hand ${new Date().toISOString()}`])) };
     out = { ...current, ...changes, basis, updatedAt: new Date().toISOString() };
-    await writeThresholds(ctx.store, version, out);
+    await writeThresholds(ctx.store, version, out, name);
   }
-  ctx.log(`fraud-gnn@${version}: review ${out.review}  decline ${out.decline}  alert ${out.alert}`);
+  ctx.log(`${name}@${version}: review ${out.review}  decline ${out.decline}  alert ${out.alert}`);
   return out;
 }
