@@ -43,30 +43,22 @@ export function parseAspect(aspect: string): [number, number] {
 }
 
 /**
- * Smart crop: the window of the given aspect that holds the product (its box plus a margin),
- * centred on it; where the frame is too small the backdrop is extended rather than the product cut.
+ * Smart crop: the window of the given aspect that holds the product (its box plus a margin on
+ * every side), centred on it, so every catalogue image frames its product the same way. Where
+ * the window leaves the frame the backdrop is extended rather than the product cut.
  */
-export function cropWindow(img: RawImage, aspect: string, marginRatio: number): { left: number; top: number; width: number; height: number } {
+export function cropWindow(img: RawImage, aspect: string, marginRatio: number): { left: number; top: number; width: number; height: number; backdrop: [number, number, number] } {
   const [aw, ah] = parseAspect(aspect);
   const bg = background(img);
   const box = subjectBox(img, bg.colour);
-  const bw = (box.x1 - box.x0 + 1) * (1 + 2 * marginRatio);
-  const bh = (box.y1 - box.y0 + 1) * (1 + 2 * marginRatio);
-  // Smallest window of the aspect that holds the box; at least as large as the frame allows in one dimension.
-  let width = Math.max(bw, (bh * aw) / ah);
-  let height = (width * ah) / aw;
-  const fit = Math.min(img.width / width, img.height / height);
-  if (fit > 1) {
-    // Use as much of the frame as the aspect allows: a tight crop would throw resolution away.
-    width *= fit;
-    height *= fit;
-  }
-  width = Math.round(width);
-  height = Math.round(height);
-  const cx = ((box.x0 + box.x1 + 1) / 2);
-  const cy = ((box.y0 + box.y1 + 1) / 2);
-  const clampPos = (c: number, size: number, frame: number): number => (size >= frame ? Math.round((frame - size) / 2) : Math.round(Math.min(Math.max(c - size / 2, 0), frame - size)));
-  return { left: clampPos(cx, width, img.width), top: clampPos(cy, height, img.height), width, height };
+  const bw = box.x1 - box.x0 + 1;
+  const bh = box.y1 - box.y0 + 1;
+  const margin = marginRatio * Math.max(bw, bh);
+  const width = Math.round(Math.max(bw + 2 * margin, ((bh + 2 * margin) * aw) / ah));
+  const height = Math.round((width * ah) / aw);
+  const cx = (box.x0 + box.x1 + 1) / 2;
+  const cy = (box.y0 + box.y1 + 1) / 2;
+  return { left: Math.round(cx - width / 2), top: Math.round(cy - height / 2), width, height, backdrop: bg.colour };
 }
 
 /** Every variant of a master: aspects x widths x formats. */
@@ -90,7 +82,8 @@ export async function encodeVariants(master: Master, opts: VariantOptions): Prom
     const padTop = Math.max(0, -win.top);
     const padRight = Math.max(0, win.left + win.width - image.width);
     const padBottom = Math.max(0, win.top + win.height - image.height);
-    const fill = alpha ? { r: 255, g: 255, b: 255, alpha: 0 } : { r: 255, g: 255, b: 255, alpha: 1 };
+    const [r, g, b] = win.backdrop;
+    const fill = alpha ? { r: 255, g: 255, b: 255, alpha: 0 } : { r, g, b, alpha: 1 };
     // Two pipelines: sharp always extracts before it extends, whatever the call order.
     const padded = await base().extend({ left: padLeft, top: padTop, right: padRight, bottom: padBottom, background: fill }).raw().toBuffer({ resolveWithObject: true });
     const cropped = await sharp(padded.data, { raw: { width: padded.info.width, height: padded.info.height, channels: padded.info.channels } })
