@@ -41,7 +41,14 @@ export function chartSvg(spec: ChartSpec, width: number, height: number, ox = 0,
   const xs = spec.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = spec.series.flatMap((s) => s.points.map((p) => p[1]));
   const [x0, x1] = spec.x ?? [Math.min(...xs), Math.max(...xs) === Math.min(...xs) ? Math.min(...xs) + 1 : Math.max(...xs)];
-  const [y0, y1] = spec.y ?? [Math.min(0, ...ys), Math.max(...ys) * 1.05 || 1];
+  const [rawY0, rawY1] = spec.y ?? [Math.min(0, ...ys), Math.max(...ys) * 1.05 || 1];
+  // Round the y range out to a 1/2/2.5/5 x 10^k step, so ticks read 0.1, 0.2, ... not 0.099, 0.198.
+  const raw = (rawY1 - rawY0) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const yStep = ([1, 2, 2.5, 5, 10].find((k) => k * mag >= raw - 1e-12) ?? 10) * mag;
+  const y0 = Math.floor(rawY0 / yStep + 1e-9) * yStep;
+  const y1 = Math.ceil(rawY1 / yStep - 1e-9) * yStep;
+  const yTicks = Math.round((y1 - y0) / yStep);
   const sx = (v: number): number => m.left + ((v - x0) / (x1 - x0)) * w;
   const sy = (v: number): number => m.top + h - ((v - y0) / (y1 - y0)) * h;
   const parts: string[] = [`<g transform="translate(${ox},${oy})" font-family="DejaVu Sans, sans-serif">`];
@@ -54,8 +61,8 @@ export function chartSvg(spec: ChartSpec, width: number, height: number, ox = 0,
     parts.push(`<line x1="${sx(vx)}" y1="${m.top}" x2="${sx(vx)}" y2="${m.top + h}" stroke="#eee"/>`);
     parts.push(`<text x="${sx(vx)}" y="${m.top + h + 16}" text-anchor="middle" font-size="11">${fmt(vx)}</text>`);
   }
-  for (let i = 0; i <= 5; i++) {
-    const vy = y0 + ((y1 - y0) * i) / 5;
+  for (let i = 0; i <= yTicks; i++) {
+    const vy = y0 + yStep * i;
     parts.push(`<line x1="${m.left}" y1="${sy(vy)}" x2="${m.left + w}" y2="${sy(vy)}" stroke="#eee"/>`);
     parts.push(`<text x="${m.left - 6}" y="${sy(vy) + 4}" text-anchor="end" font-size="11">${fmt(vy)}</text>`);
   }
