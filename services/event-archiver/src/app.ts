@@ -40,6 +40,7 @@ export async function buildApp(deps: ServiceDeps<ArchiverConfig>, store: BlobSto
         batchMaxMessages: config.ARCHIVE_BATCH_MAX_MESSAGES,
         batchMaxMs: config.ARCHIVE_BATCH_MAX_MS,
         maxBufferedMessages: config.ARCHIVE_MAX_BUFFERED_MESSAGES,
+        stallTimeoutMs: config.STALL_TIMEOUT_MS,
       }),
   );
   const app = await createServiceApp({

@@ -14,6 +14,8 @@ export interface TopicArchiverOptions {
   readonly batchMaxMessages: number;
   readonly batchMaxMs: number;
   readonly maxBufferedMessages: number;
+  /** An idle stream is reopened after this long without a message (the emulator can stall a stream). */
+  readonly stallTimeoutMs?: number;
 }
 
 const GRPC_NOT_FOUND = 5;
@@ -46,6 +48,8 @@ export class TopicArchiver implements SubscriptionHandle {
   private open = false;
   private closing = false;
   private lastMessageAt: Date | undefined;
+  private lastActivityMs = Date.now();
+  private watchdog: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
   private readonly log: Logger;
 
@@ -86,7 +90,34 @@ export class TopicArchiver implements SubscriptionHandle {
     });
     if (!sub.isOpen) sub.open();
     this.open = true;
+    this.lastActivityMs = Date.now();
+    this.startWatchdog();
     this.log.info({ topic: this.topic, ordered: metadata.enableMessageOrdering ?? false }, 'archiving');
+  }
+
+  /**
+   * Reopens a streaming pull that has delivered nothing for a while, as event-kit's subscribers do:
+   * only when nothing is buffered or being written, since closing the stream nacks what it holds.
+   */
+  private startWatchdog(): void {
+    const stallMs = this.o.stallTimeoutMs ?? 300_000;
+    this.watchdog = setInterval(() => {
+      const sub = this.sub;
+      if (!sub || this.closing || !this.open || this.buffer.length > 0 || this.flushing.size > 0) return;
+      if (Date.now() - this.lastActivityMs < stallMs) return;
+      this.log.info({ idleMs: Date.now() - this.lastActivityMs }, 'no messages for a while; reopening the streaming pull in case it stalled');
+      this.lastActivityMs = Date.now();
+      this.open = false;
+      void sub
+        .close()
+        .catch(() => undefined)
+        .then(() => {
+          if (this.closing) return;
+          sub.open();
+          this.open = true;
+        });
+    }, Math.min(15_000, stallMs));
+    this.watchdog.unref();
   }
 
   private onMessage(m: Message): void {
@@ -95,6 +126,7 @@ export class TopicArchiver implements SubscriptionHandle {
       return;
     }
     this.lastMessageAt = new Date();
+    this.lastActivityMs = Date.now();
     this.buffer.push(m);
     this.o.metrics.buffered.inc({ subscription: this.subscription });
     if (this.buffer.length >= this.o.batchMaxMessages) this.flush();
@@ -149,6 +181,7 @@ export class TopicArchiver implements SubscriptionHandle {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.watchdog);
     await this.ready.catch(() => undefined);
     await this.flush();
     await Promise.allSettled([...this.flushing]);
