@@ -7,10 +7,10 @@ export NODE_OPTIONS := --experimental-vm-modules
 TSX := npx tsx --conditions=development
 PUBSUB_EMULATOR_HOST ?= 127.0.0.1:8085
 
-.PHONY: help install build lint check-contracts test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit clean
+.PHONY: help install build lint check-contracts test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit bench-fraud clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
 
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
@@ -51,6 +51,9 @@ emulators-stop: ## stop them
 
 catalogue: install ## regenerate contracts/generated and contracts/CATALOGUE.md
 	npm run --silent contracts:generate
+
+bench-fraud: build ## fraud scorer end to end on the emulator: latency at a fixed rate, max throughput, model alone; last line is JSON
+	$(TSX) scripts/bench-fraud.ts $(if $(RATE),--rate $(RATE))
 
 bench-eventkit: build ## event kit vs raw client throughput on the emulator; last line is JSON
 	$(TSX) scripts/bench-eventkit.ts $(if $(MESSAGES),--messages $(MESSAGES))

@@ -9,3 +9,10 @@ eval-fraud: build ## train the fraud GNN and evaluate it against a feature-only 
 
 fraud-example-dataset: install ## write the generator's world in the generic graph format to .tmp/fraud-example (DIR=<dir> elsewhere)
 	@$(FRAUD_CLI) export-synthetic $(or $(DIR),.tmp/fraud-example) $(if $(ORDERS),--orders $(ORDERS))
+
+.PHONY: train-fraud publish-model
+train-fraud: build ## train a fraud GNN version on the generator's data (or DATA=<dir>) into FRAUD_MODEL_STORE and make it latest
+	@$(FRAUD_CLI) train $(if $(DATA),--data $(DATA)) $(if $(EPOCHS),--epochs $(EPOCHS))
+
+publish-model: build ## announce a model version to running scorers: VERSION=<v> (default latest) ROLE=live|shadow
+	@$(FRAUD_CLI) publish $(if $(VERSION),--version $(VERSION)) $(if $(ROLE),--role $(ROLE)) --emulator-host $(PUBSUB_EMULATOR_HOST)

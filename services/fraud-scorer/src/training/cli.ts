@@ -10,6 +10,7 @@ import { createBlobStore } from '@commerce/blob-store';
 import { parseBackendSetting, selectBackend } from '../domain/gnn/backend.js';
 import { BaselineKinds, type BaselineKind } from './baseline.js';
 import { evaluateCommand, thresholdsCommand, trainCommand, type CommandContext, type DataSpec } from './commands.js';
+import { publishCommand } from './publish.js';
 import { SYNTHETIC_DEFAULTS, exportSynthetic, type SyntheticOptions } from './synthetic-dataset.js';
 
 /** Default model store: a local directory, so nothing needs a cloud account. `gs://bucket/prefix` works too. */
@@ -166,6 +167,19 @@ export function program(): Command {
     .action(async (f: { version: string; model?: string; review?: number; decline?: number; alert?: number }) => {
       const store = createBlobStore(globals().store);
       await thresholdsCommand(f, { store, log: (l) => console.log(l) });
+    });
+
+  root
+    .command('publish')
+    .description('announce a stored version on model-published: running scorers load it live (between two batches) or as a shadow')
+    .option('--version <v>', 'version to publish', 'latest')
+    .addOption(new Option('--role <role>', 'live: it takes over; shadow: scored beside the live model and compared').choices(['live', 'shadow']).default('live'))
+    .option('--project <id>', 'Pub/Sub project (env GOOGLE_CLOUD_PROJECT)', process.env.GOOGLE_CLOUD_PROJECT ?? 'local')
+    .option('--emulator-host <host:port>', 'Pub/Sub emulator (env PUBSUB_EMULATOR_HOST); omit for the real service', process.env.PUBSUB_EMULATOR_HOST)
+    .action(async (f: { version: string; role: 'live' | 'shadow'; project: string; emulatorHost?: string }) => {
+      const store = createBlobStore(globals().store);
+      const r = await publishCommand({ version: f.version, role: f.role, projectId: f.project, ...(f.emulatorHost ? { emulatorHost: f.emulatorHost } : {}) }, { store, log: (l) => console.log(l) });
+      console.log(JSON.stringify(r));
     });
 
   root

@@ -1,0 +1,190 @@
+/**
+ * `make bench-fraud`: the fraud scorer end to end on a fresh Pub/Sub emulator, as a real service
+ * process (services/fraud-scorer/dist/server.js, MODEL=gnn): synthetic order-placed events are
+ * published at a fixed rate (latency: publish -> order-scored received, p50/p99) and then at full
+ * speed (max_eps: orders / first publish -> last order-scored), and the model alone is timed at
+ * batch 1 and batch 256. Last line: one JSON object.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { OrderPlaced, OrderScored } from '@commerce/contracts';
+import { createBlobStore } from '@commerce/blob-store';
+import { findRepoRoot, getFreePort, startPubSubEmulator } from '@commerce/emulators';
+import { PubSubEventBus, createPubSubClient } from '@commerce/event-kit';
+import { createWorld } from '@commerce/synthetic';
+import { loadTopology, provision } from '@commerce/topology';
+import cliProgress from 'cli-progress';
+import { Command } from 'commander';
+import { selectBackend } from '../services/fraud-scorer/src/domain/gnn/backend.js';
+import { EntityGraph } from '../services/fraud-scorer/src/domain/gnn/features.js';
+import { loadModel } from '../services/fraud-scorer/src/domain/gnn/registry.js';
+import { sampleOrder } from '../services/fraud-scorer/src/domain/gnn/sampler.js';
+
+const opts = new Command()
+  .option('--rate <n>', 'fixed publish rate for the latency phase, orders/s', (v) => Number(v), 200)
+  .option('--seconds <n>', 'length of the fixed-rate phase', (v) => Number(v), 20)
+  .option('--burst <n>', 'orders published at full speed for max_eps', (v) => Number(v), 10_000)
+  .option('--max-in-flight <n>', "the scorer's MAX_IN_FLIGHT", (v) => Number(v), 1000)
+  .option('--profile', 'write a CPU profile of the scorer to .tmp/bench-fraud/profile/', false)
+  .parse()
+  .opts<{ rate: number; seconds: number; burst: number; maxInFlight: number; profile: boolean }>();
+
+const PROJECT = 'bench';
+const root = findRepoRoot() ?? process.cwd();
+const dir = join(root, '.tmp', 'bench-fraud');
+const blobDir = join(dir, 'blobs');
+mkdirSync(dir, { recursive: true });
+const say = (s: string): void => void process.stderr.write(`${s}\n`);
+
+function run(cmd: string, args: string[], log: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = createWriteStream(log);
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code}); see ${log}`))));
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const blobs = createBlobStore(blobDir);
+  if (!(await blobs.head('models/fraud-gnn/latest.json'))) {
+    say('training a model for the benchmark (once; kept in .tmp/bench-fraud/blobs)');
+    await run(process.execPath, ['--conditions=development', '--import', 'tsx', join(root, 'services/fraud-scorer/src/training/cli.ts'), 'train', '--store', blobDir, '--orders', '6000', '--epochs', '4'], join(dir, 'train.log'));
+  }
+  for (let page = await blobs.list('fraud-scorer/graph/'); ; page = await blobs.list('fraud-scorer/graph/', { pageToken: page.nextPageToken! })) {
+    for (const item of page.items) await blobs.delete(item.key);
+    if (!page.nextPageToken) break;
+  }
+
+  // The model alone, in this process, on the backend the service will pick too.
+  const backend = await selectBackend('auto');
+  const loaded = await loadModel(blobs);
+  const graph = new EntityGraph();
+  const sample = [...createWorld({ seed: 99, shoppers: 1200 }).orders({ count: 2000 })];
+  for (const o of sample) graph.ingest(o.event);
+  const subgraphs = sample.map((o) => sampleOrder(graph, o.event.orderId, { fanout: loaded.model.config.fanout }));
+  const timeBatch = async (b: number): Promise<number> => {
+    for (let w = 0; w < 3; w++) await loaded.model.predict(subgraphs.slice(0, b));
+    const reps = Math.max(10, Math.floor(4000 / b));
+    const t = performance.now();
+    for (let r = 0; r < reps; r++) await loaded.model.predict(subgraphs.slice((r * b) % 1700, ((r * b) % 1700) + b));
+    return ((performance.now() - t) * 1000) / reps;
+  };
+  const inferB1 = await timeBatch(1);
+  const inferB256 = await timeBatch(256);
+  loaded.model.dispose();
+  say(`model alone on ${backend.backend}: ${inferB1.toFixed(0)} µs at batch 1, ${inferB256.toFixed(0)} µs at batch 256 (${(inferB256 / 256).toFixed(0)} µs per order)`);
+
+  const emulator = await startPubSubEmulator({ projectId: PROJECT, logFile: join(dir, 'pubsub-emulator.log') });
+  const children: ChildProcess[] = [];
+  try {
+    const admin = createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host });
+    await provision(admin, loadTopology('local'));
+    const port = await getFreePort();
+    const profileArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', join(dir, 'profile')] : [];
+    const scorer = spawn(process.execPath, [...profileArgs, join(root, 'services/fraud-scorer/dist/server.js')], {
+      env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: emulator.host, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', BLOB_STORE_URL: blobDir, MAX_IN_FLIGHT: String(opts.maxInFlight) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(scorer);
+    const log = createWriteStream(join(dir, 'fraud-scorer.log'));
+    scorer.stdout!.pipe(log);
+    scorer.stderr!.pipe(log);
+    for (let ready = false; !ready; ) {
+      if (scorer.exitCode !== null) throw new Error(`the scorer exited (${scorer.exitCode}); see .tmp/bench-fraud/fraud-scorer.log`);
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (!ready) await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const bus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host }), source: 'bench' });
+    const sentAt = new Map<string, number>();
+    const receivedAt = new Map<string, number>();
+    const monitor = bus.subscribe(OrderScored, 'order-scored.demo-monitor', async (e) => {
+      if (!receivedAt.has(e.orderId)) receivedAt.set(e.orderId, performance.now());
+    }, { maxInFlight: 2000 });
+    await monitor.ready;
+
+    const world = createWorld({ seed: 7, shoppers: 5000, merchants: 40, products: 600 });
+    const orders = [...world.orders({ count: opts.rate * opts.seconds + opts.burst })];
+    const fixed = orders.slice(0, opts.rate * opts.seconds);
+    const burst = orders.slice(fixed.length);
+    const bar = new cliProgress.SingleBar({ format: ' {phase} {bar} {value}/{total} scored', noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
+
+    const waitScored = async (ids: readonly string[], phase: string, timeoutMs: number): Promise<void> => {
+      bar.start(ids.length, 0, { phase });
+      const deadline = Date.now() + timeoutMs;
+      let done = 0;
+      while (Date.now() < deadline) {
+        done = ids.filter((id) => receivedAt.has(id)).length;
+        bar.update(done, { phase });
+        if (done === ids.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      bar.stop();
+      if (done < ids.length) throw new Error(`${phase}: only ${done}/${ids.length} orders scored within ${timeoutMs / 1000} s; see .tmp/bench-fraud/fraud-scorer.log`);
+    };
+
+    // Phase 1: a fixed rate, latency per order.
+    say(`fixed rate: ${fixed.length} orders at ${opts.rate}/s`);
+    const t0 = performance.now();
+    const pending: Array<Promise<unknown>> = [];
+    for (let i = 0; i < fixed.length; i++) {
+      const due = t0 + (i / opts.rate) * 1000;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const o = fixed[i]!;
+      sentAt.set(o.event.orderId, performance.now());
+      pending.push(bus.publish(OrderPlaced, o.event));
+    }
+    await Promise.all(pending);
+    await waitScored(fixed.map((o) => o.event.orderId), 'fixed rate', 120_000);
+    const latencies = fixed.map((o) => receivedAt.get(o.event.orderId)! - sentAt.get(o.event.orderId)!).sort((a, b) => a - b);
+
+    // Phase 2: everything at once.
+    say(`full speed: ${burst.length} orders`);
+    const b0 = performance.now();
+    await Promise.all(burst.map((o) => bus.publish(OrderPlaced, o.event)));
+    await waitScored(burst.map((o) => o.event.orderId), 'full speed', 300_000);
+    const last = Math.max(...burst.map((o) => receivedAt.get(o.event.orderId)!));
+    const maxEps = burst.length / ((last - b0) / 1000);
+
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { scorer?: { batches?: unknown } };
+    say(`scorer batches: ${JSON.stringify(health.scorer?.batches ?? health)}`);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const sumOf = (name: string): number => metrics.split('\n').filter((l) => l.startsWith(name)).reduce((a, l) => a + Number(l.split(' ').pop()), 0);
+    const handled = sumOf('eventkit_handler_duration_seconds_count{subscription="order-placed.fraud-scorer"');
+    const handlerSeconds = sumOf('eventkit_handler_duration_seconds_sum{subscription="order-placed.fraud-scorer"');
+    const publishCount = sumOf('eventkit_publish_duration_seconds_count{topic="order-scored"');
+    const publishSeconds = sumOf('eventkit_publish_duration_seconds_sum{topic="order-scored"');
+    say(`scorer: ${handled} orders handled, mean handler ${((1000 * handlerSeconds) / Math.max(handled, 1)).toFixed(1)} ms (of which publishing order-scored ${((1000 * publishSeconds) / Math.max(publishCount, 1)).toFixed(1)} ms)`);
+    await bus.close();
+    await admin.close();
+    const result = {
+      bench: 'fraud',
+      backend: backend.backend,
+      rate_eps: opts.rate,
+      p50_ms: Math.round(percentile(latencies, 0.5) * 10) / 10,
+      p99_ms: Math.round(percentile(latencies, 0.99) * 10) / 10,
+      max_eps: Math.round(maxEps),
+      infer_us_b1: Math.round(inferB1),
+      infer_us_b256: Math.round(inferB256),
+    };
+    say(`latency at ${opts.rate}/s: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms; full speed ${result.max_eps} orders/s (targets on 2 cores: p99 <= 50 ms, max_eps >= 1000)`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+    await emulator.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench-fraud: ${(err as Error).message}\n`);
+  process.exit(1);
+});
