@@ -86,7 +86,7 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
   });
   const handler = createOrderPlacedHandler({ bus, scorer, thresholds: overridesT, defaults: RULES_THRESHOLDS });
   const subscriptions = [
-    bus.subscribe(OrderPlaced, SUBSCRIPTIONS.orderPlaced, handler),
+    bus.subscribe(OrderPlaced, config.ORDER_PLACED_SUBSCRIPTION, handler),
     bus.subscribe(FraudLabelReported, SUBSCRIPTIONS.labels, createLabelHandler({ labels, userOf: (orderId) => gnn?.userOf(orderId) })),
   ];
   if (gnn) {

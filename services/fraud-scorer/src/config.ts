@@ -4,6 +4,7 @@ import { serviceConfig } from '@commerce/service-kit';
 const Threshold = (description: string) => Type.Optional(Type.Number({ minimum: 0, maximum: 1, description }));
 
 export const FraudScorerConfig = serviceConfig({
+  ORDER_PLACED_SUBSCRIPTION: Type.String({ default: 'order-placed.fraud-scorer', description: 'Subscription to score from (e.g. a recovery subscription seeked to a snapshot).' }),
   MODEL: Type.Union([Type.Literal('gnn'), Type.Literal('rules')], {
     default: 'gnn',
     description: 'gnn: the graph neural network (needs a trained model in the blob store); rules: the hand-set baseline.',
