@@ -154,8 +154,9 @@ async function main(): Promise<void> {
     const last = Math.max(...burst.map((o) => receivedAt.get(o.event.orderId)!));
     const maxEps = burst.length / ((last - b0) / 1000);
 
-    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { scorer?: { batches?: unknown } };
-    say(`scorer batches: ${JSON.stringify(health.scorer?.batches ?? health)}`);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { scorer?: { batches?: unknown; meanMsPerOrder?: unknown; graph?: unknown } };
+    say(`graph store: ${JSON.stringify(health.scorer?.graph)}`);
+    say(`scorer batches: ${JSON.stringify(health.scorer?.batches ?? health)}; mean ms per order by phase: ${JSON.stringify(health.scorer?.meanMsPerOrder)}`);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const sumOf = (name: string): number => metrics.split('\n').filter((l) => l.startsWith(name)).reduce((a, l) => a + Number(l.split(' ').pop()), 0);
     const handled = sumOf('eventkit_handler_duration_seconds_count{subscription="order-placed.fraud-scorer"');

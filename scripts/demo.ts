@@ -6,8 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { FraudAlert, OrderPlaced, OrderScored } from '@commerce/contracts';
+import { join, resolve } from 'node:path';
+import { FraudAlert, OrderPlaced, OrderScored, type OrderPlacedEvent } from '@commerce/contracts';
 import { canConnect, findRepoRoot, parseHostPort, startPubSubEmulator, type RunningEmulator } from '@commerce/emulators';
 import { PubSubEventBus, createPubSubClient } from '@commerce/event-kit';
 import { createBlobStore } from '@commerce/blob-store';
@@ -35,8 +35,12 @@ const opts = new Command()
   // sub-second latency on two cores while also delivering (it is a broker on a laptop).
   .option('--rate <n>', 'orders per second', (v) => Number(v), 200)
   .option('--seed <n>', 'traffic seed', (v) => Number(v), 7)
+  .option('--blobs <dir>', 'blob store directory (models, graph journal, labels, images, archive)', '.tmp/demo/blobs')
+  .option('--train-orders <n>', 'orders in the world the fraud model is trained on (first run only)', (v) => Number(v), 10_000)
+  .option('--train-epochs <n>', 'training epochs (first run only)', (v) => Number(v), 8)
+  .option('--history <n>', "earlier orders of the same world the scorer's graph starts with", (v) => Number(v), 4000)
   .parse()
-  .opts<{ once: boolean; orders: number; rate: number; seed: number }>();
+  .opts<{ once: boolean; orders: number; rate: number; seed: number; history: number; trainOrders: number; trainEpochs: number; blobs: string }>();
 
 const root = findRepoRoot() ?? process.cwd();
 const logDir = join(root, '.tmp', 'demo');
@@ -67,14 +71,14 @@ async function startEmulator(): Promise<string> {
 }
 
 /** Everything the services keep (models, graph journal, labels, images, archive) lives here for the demo. */
-const blobDir = join(logDir, 'blobs');
+const blobDir = resolve(root, opts.blobs);
 
 /**
  * The fraud scorer needs a trained model: the first demo run trains one on a synthetic world of its
  * own (another seed than the demo's traffic, so the demo scores orders the model never saw) and
  * later runs reuse it. Each run starts with an empty graph: the emulator is new, so is the world.
  */
-async function prepareFraudModel(): Promise<void> {
+async function prepareFraudModel(history: readonly OrderPlacedEvent[]): Promise<void> {
   const blobs = createBlobStore(blobDir);
   for (const prefix of ['fraud-scorer/graph/', 'labels/fraud/']) {
     for (let page = await blobs.list(prefix); ; page = await blobs.list(prefix, { pageToken: page.nextPageToken! })) {
@@ -82,16 +86,19 @@ async function prepareFraudModel(): Promise<void> {
       if (!page.nextPageToken) break;
     }
   }
+  // The scorer starts warm, as one that has been running: the world's earlier orders are its
+  // graph journal (the format it restores from at start), the later ones are the live traffic.
+  await blobs.put('fraud-scorer/graph/journal/000000000001.jsonl', Buffer.from(history.map((o) => JSON.stringify(o)).join('\n') + '\n'));
   const latest = await blobs.head('models/fraud-gnn/latest.json');
   if (latest) {
     const { version } = JSON.parse((await blobs.get('models/fraud-gnn/latest.json')).toString('utf8')) as { version: string };
-    stage('Fraud model', true, `fraud-gnn@${version} from .tmp/demo/blobs (delete .tmp/demo/blobs/objects/models.d to retrain)`);
+    stage('Fraud model', true, `fraud-gnn@${version} from ${opts.blobs} (delete ${opts.blobs} to retrain)`);
     return;
   }
   const t0 = Date.now();
   const log = join(logDir, 'train-fraud.log');
   const out = createWriteStream(log);
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', join(root, 'services/fraud-scorer/src/training/cli.ts'), 'train', '--store', blobDir, '--seed', String(opts.seed + 1000)], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', join(root, 'services/fraud-scorer/src/training/cli.ts'), 'train', '--store', blobDir, '--seed', String(opts.seed + 1000), '--orders', String(opts.trainOrders), '--epochs', String(opts.trainEpochs)], {
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -156,7 +163,13 @@ async function main(): Promise<void> {
   const drift = changes.filter((c) => c.action === 'drift');
   stage('Topology provisioned', drift.length === 0, `${changes.length} resources (${created} created, ${changes.length - created - drift.length} already there${drift.length ? `, ${drift.length} DRIFTED` : ''})`);
 
-  await prepareFraudModel();
+  // Traffic: a seeded synthetic world (shaped like the one the model was trained on, but another
+  // seed), honest shoppers plus fraud rings, mules, card testing and takeovers.
+  const world = createWorld({ seed: opts.seed, shoppers: 1200, fraudShare: 0.06 });
+  const all = [...world.orders({ count: opts.history + opts.orders, ratePerSecond: 0.05 })];
+  const history = all.slice(0, opts.history);
+  const orders = all.slice(opts.history);
+  await prepareFraudModel(history.map((o) => o.event));
   for (const s of SERVICES) {
     const t0 = Date.now();
     await startService(s.name, s.port, emulatorHost);
@@ -187,9 +200,6 @@ async function main(): Promise<void> {
   ];
   await Promise.all(monitors.map((m) => m.ready));
 
-  // Traffic: a seeded synthetic world, honest shoppers plus fraud rings, mules, card testing and takeovers.
-  const world = createWorld({ seed: opts.seed, shoppers: 5000, merchants: 40, products: 600 });
-  const orders = [...world.orders({ count: opts.orders })];
   const bar = new cliProgress.SingleBar(
     {
       format: ' traffic {bar} {percentage}% | published {value}/{total} | scored {scored} | {rate} orders/s | ETA {eta_formatted}',

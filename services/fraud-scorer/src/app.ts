@@ -70,7 +70,7 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
     const graph = await graphStore.open();
     gnn = new GnnScorer(
       { graph, store: graphStore, labels, backend: backend.backend, model },
-      { maxBatch: config.BATCH_MAX, maxWaitMs: config.BATCH_WAIT_MS, explainAbove: config.EXPLAIN_ABOVE },
+      { maxBatch: config.BATCH_MAX, maxWaitMs: config.BATCH_WAIT_MS, explainAbove: config.EXPLAIN_ABOVE ?? config.REVIEW_THRESHOLD },
     );
     if (config.SHADOW_MODEL_VERSION) gnn.setShadow(await loadModel(blobs, { version: config.SHADOW_MODEL_VERSION }));
     logger.info({ model: model.modelVersion, thresholds: model.thresholds, graph: graphStore.description, shadow: config.SHADOW_MODEL_VERSION || null }, 'graph neural network loaded');

@@ -26,7 +26,7 @@ export const FraudScorerConfig = serviceConfig({
   BIGTABLE_EMULATOR_HOST: Type.Optional(Type.String({ description: 'host:port of a Bigtable emulator (the table is then created if missing).' })),
   BATCH_MAX: Type.Integer({ minimum: 1, maximum: 4096, default: 256, description: 'Largest micro-batch handed to the model.' }),
   BATCH_WAIT_MS: Type.Number({ minimum: 0, maximum: 100, default: 3, description: 'Longest an order waits for company before its batch runs.' }),
-  EXPLAIN_ABOVE: Type.Number({ minimum: 0, maximum: 1, default: 0.3, description: 'Orders scoring at least this get entity and feature reasons (costs one extra batched model run).' }),
+  EXPLAIN_ABOVE: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: "Orders scoring at least this get entity and feature reasons (one extra batched model run each); default: the review threshold in force." })),
   REVIEW_THRESHOLD: Threshold("Score at or above which an order goes to manual review (default: the model version's thresholds.json; rules: 0.5)."),
   DECLINE_THRESHOLD: Threshold("Score at or above which an order is declined (default: the model version's; rules: 0.85)."),
   ALERT_THRESHOLD: Threshold("Score at or above which a fraud-alert is raised (default: the model version's; rules: 0.9)."),

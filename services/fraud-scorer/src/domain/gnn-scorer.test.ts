@@ -45,7 +45,10 @@ async function scoreAll(scorer: GnnScorer, orders: readonly SyntheticOrder[]): P
   // Keep global time order roughly intact: 16 lanes at a time, like MAX_IN_FLIGHT.
   for (let i = 0; i < lanes.length; i += 16) {
     await Promise.all(lanes.slice(i, i + 16).map(async (lane) => {
-      for (const o of lane) out.set(o.event.orderId, await scorer.score(o.event));
+      for (const o of lane) {
+        out.set(o.event.orderId, await scorer.score(o.event));
+        await scorer.settle(o.event);
+      }
     }));
   }
   return out;
@@ -54,7 +57,10 @@ async function scoreAll(scorer: GnnScorer, orders: readonly SyntheticOrder[]): P
 /** One at a time in time order: the graph sees exactly the same sequence however the run is split. */
 async function scoreInOrder(scorer: GnnScorer, orders: readonly SyntheticOrder[]): Promise<Map<string, Score>> {
   const out = new Map<string, Score>();
-  for (const o of orders) out.set(o.event.orderId, await scorer.score(o.event));
+  for (const o of orders) {
+    out.set(o.event.orderId, await scorer.score(o.event));
+    await scorer.settle(o.event);
+  }
   return out;
 }
 

@@ -8,8 +8,6 @@ import { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
 import type { Neighbourhood, Score, ScoreReason, Scorer } from './scorer.js';
 
 export const GNN_SCORER_DEFAULTS = {
-  /** Orders scoring at least this are explained by occlusion (the model re-run without each entity and feature). */
-  explainAbove: 0.3,
   /** An entity or feature counts as a reason when removing it lowers the score by at least this. */
   minReasonDelta: 0.01,
   /** Users listed per shared entity in an alert's ring. */
@@ -19,6 +17,11 @@ export const GNN_SCORER_DEFAULTS = {
 } as const;
 
 export interface GnnScorerOptions extends MicroBatcherOptions {
+  /**
+   * Orders scoring at least this are explained by occlusion (the model re-run without each entity
+   * and telling feature). Default: the live model's review threshold, so every order that is not
+   * simply approved says why.
+   */
   readonly explainAbove?: number;
   readonly minReasonDelta?: number;
 }
@@ -78,17 +81,19 @@ export class GnnScorer implements Scorer {
   private pendingShadow: LoadedModel | null | undefined;
   private readonly batcher: MicroBatcher<BatchItem, BatchResult>;
   private readonly scored = new Map<string, Score>();
-  private readonly explainAbove: number;
+  private readonly explainAbove: number | undefined;
   private readonly minDelta: number;
   private shadowAcc = { orders: 0, agree: 0, absDiff: 0, liveFlagged: 0, shadowFlagged: 0 };
   private coldStarts = 0;
+  /** Milliseconds spent per phase, summed over orders: where a score's latency goes. */
+  private readonly phaseMs = { graph: 0, model: 0, explain: 0, commit: 0, orders: 0 };
 
   constructor(
     private readonly deps: { graph: EntityGraph; store: GraphStore; labels: LabelBook; backend: string; model: LoadedModel },
     options: GnnScorerOptions = {},
   ) {
     this.live = deps.model;
-    this.explainAbove = options.explainAbove ?? GNN_SCORER_DEFAULTS.explainAbove;
+    this.explainAbove = options.explainAbove;
     this.minDelta = options.minReasonDelta ?? GNN_SCORER_DEFAULTS.minReasonDelta;
     this.batcher = new MicroBatcher((items) => this.runBatch(items), options);
   }
@@ -140,21 +145,26 @@ export class GnnScorer implements Scorer {
   }
 
   stats(): Record<string, unknown> {
-    return { model: this.version, backend: this.backend, coldStarts: this.coldStarts, batches: this.batcher.counters, graph: this.deps.store.stats(), shadow: this.shadowStats() ?? null };
+    const n = Math.max(this.phaseMs.orders, 1);
+    const meanMs = Object.fromEntries((['graph', 'model', 'explain', 'commit'] as const).map((k) => [k, Math.round((this.phaseMs[k] / n) * 100) / 100]));
+    return { model: this.version, backend: this.backend, coldStarts: this.coldStarts, meanMsPerOrder: meanMs, batches: this.batcher.counters, graph: this.deps.store.stats(), shadow: this.shadowStats() ?? null };
   }
 
   async score(order: OrderPlacedEvent): Promise<Score> {
     const remembered = this.scored.get(order.orderId);
     if (remembered) return remembered;
     const { graph, store } = this.deps;
+    const t0 = performance.now();
     await store.hydrate(order);
     // Cold start: nothing known about the shopper before this order (also on a redelivery of that first order).
     const userOrders = graph.recentOrders(`user:${order.userId}`);
     const coldStart = userOrders.length === 0 || (userOrders.length === 1 && userOrders[0] === order.orderId);
     graph.ingest(order);
     const subgraph = sampleOrder(graph, order.orderId, { fanout: this.live.model.config.fanout });
+    const t1 = performance.now();
     const base = await this.batcher.submit({ subgraph });
-    const explanation = base.probability >= this.explainAbove ? await this.explain(order, subgraph, base) : { reasons: [], neighbourhood: this.minimalNeighbourhood(order) };
+    const t2 = performance.now();
+    const explanation = base.probability >= (this.explainAbove ?? base.thresholds.review) ? await this.explain(order, subgraph, base) : { reasons: [], neighbourhood: this.minimalNeighbourhood(order) };
     const reasons = [...explanation.reasons];
     if (coldStart) {
       this.coldStarts += 1;
@@ -169,10 +179,25 @@ export class GnnScorer implements Scorer {
       coldStart,
       ...(base.shadow ? { shadow: { modelVersion: base.shadow.modelVersion, score: round(base.shadow.probability), thresholds: base.shadow.thresholds } } : {}),
     };
-    await store.commit(order);
+    const t3 = performance.now();
+    this.phaseMs.graph += t1 - t0;
+    this.phaseMs.model += t2 - t1;
+    this.phaseMs.explain += t3 - t2;
+    this.phaseMs.orders += 1;
     this.scored.set(order.orderId, result);
     if (this.scored.size > GNN_SCORER_DEFAULTS.rememberedScores) this.scored.delete(this.scored.keys().next().value!);
     return result;
+  }
+
+  /**
+   * Makes the order's place in the graph durable; the message may be acked once this resolves.
+   * Called after the score is published, so publishing never waits for the journal: a crash in
+   * between redelivers the order, which gets the same score under the same event id.
+   */
+  async settle(order: OrderPlacedEvent): Promise<void> {
+    const t0 = performance.now();
+    await this.deps.store.commit(order);
+    this.phaseMs.commit += performance.now() - t0;
   }
 
   /** Occlusion: the score again without each first-hop entity and with each telling feature made ordinary. */

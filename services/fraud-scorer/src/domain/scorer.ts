@@ -40,4 +40,6 @@ export interface Scorer {
   /** Compute backend, recorded in every score (rules, wasm, cpu, tensorflow, tensorflow-gpu). */
   readonly backend: string;
   score(order: OrderPlacedEvent): Promise<Score>;
+  /** Resolves when what scoring changed is durable (after the score is published, before the ack). */
+  settle?(order: OrderPlacedEvent): Promise<void>;
 }

@@ -51,24 +51,27 @@ export function createOrderPlacedHandler(deps: OrderPlacedDeps) {
       },
       { parent: ctx, eventId: derivedEventId(ctx.eventId, OrderScored.type, ctx.publishTime) },
     );
-    if (s.score < t.alert) return;
-    await deps.bus.publish(
-      FraudAlert,
-      {
-        alertId: derivedEventId(ctx.eventId, FraudAlert.type, ctx.publishTime),
-        orderId: order.orderId,
-        userId: order.userId,
-        score: s.score,
-        severity: s.score >= 0.98 ? 'critical' : s.score >= 0.95 ? 'high' : 'medium',
-        pattern: s.neighbourhood.pattern,
-        summary: s.reasons.slice(0, 3).map((r) => r.description).join('; ') || 'high model score',
-        entities: [...s.neighbourhood.entities],
-        edges: [...s.neighbourhood.edges],
-        modelVersion: s.modelVersion ?? deps.scorer.version,
-        raisedAt: scoredAt,
-      },
-      { parent: ctx, eventId: derivedEventId(ctx.eventId, FraudAlert.type, ctx.publishTime) },
-    );
+    if (s.score >= t.alert) {
+      await deps.bus.publish(
+        FraudAlert,
+        {
+          alertId: derivedEventId(ctx.eventId, FraudAlert.type, ctx.publishTime),
+          orderId: order.orderId,
+          userId: order.userId,
+          score: s.score,
+          severity: s.score >= 0.98 ? 'critical' : s.score >= 0.95 ? 'high' : 'medium',
+          pattern: s.neighbourhood.pattern,
+          summary: s.reasons.slice(0, 3).map((r) => r.description).join('; ') || 'high model score',
+          entities: [...s.neighbourhood.entities],
+          edges: [...s.neighbourhood.edges],
+          modelVersion: s.modelVersion ?? deps.scorer.version,
+          raisedAt: scoredAt,
+        },
+        { parent: ctx, eventId: derivedEventId(ctx.eventId, FraudAlert.type, ctx.publishTime) },
+      );
+    }
+    // Durable last: the message is acked after this, and never before the score went out.
+    await deps.scorer.settle?.(order);
   };
 }
 
