@@ -5,6 +5,7 @@
  * `make demo ONCE=1` exits after the summary, non-zero if any stage failed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FraudAlert, OrderPlaced, OrderScored, type OrderPlacedEvent } from '@commerce/contracts';
@@ -16,8 +17,19 @@ import { loadTopology, provision } from '@commerce/topology';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 
-/** Services the demo runs. Later services add a line here. */
-const SERVICES = [{ name: 'fraud-scorer', port: 8081 }] as const;
+/** A token for the demo's ops console, new each run (printed in the summary, never logged by the console). */
+const consoleToken = randomBytes(16).toString('hex');
+
+/** Services the demo runs, each with its own settings on top of the common ones. */
+const SERVICES: ReadonlyArray<{ name: string; port: number; env?: () => Record<string, string> }> = [
+  { name: 'fraud-scorer', port: 8081 },
+  { name: 'event-archiver', port: 8090 },
+  {
+    name: 'ops-console',
+    port: 8095,
+    env: () => ({ OPS_CONSOLE_TOKEN: consoleToken, SERVICE_URLS: SERVICES.filter((s) => s.name !== 'ops-console').map((s) => `${s.name}=http://127.0.0.1:${s.port}`).join(',') }),
+  },
+];
 const PROJECT = 'local';
 const DEFAULT_EMULATOR_PORT = 8085;
 
@@ -111,10 +123,10 @@ async function prepareFraudModel(history: readonly OrderPlacedEvent[]): Promise<
   stage('Fraud model', true, `trained fraud-gnn@${version} in ${((Date.now() - t0) / 1000).toFixed(0)} s (report: .tmp/demo/train-fraud.log)`);
 }
 
-async function startService(name: string, port: number, emulatorHost: string): Promise<void> {
+async function startService(name: string, port: number, emulatorHost: string, extraEnv: Record<string, string> = {}): Promise<void> {
   const log = createWriteStream(join(logDir, `${name}.log`));
   const child = spawn(process.execPath, [join(root, 'services', name, 'dist', 'server.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: emulatorHost, LOG_FORMAT: 'json', BLOB_STORE_URL: blobDir },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: emulatorHost, LOG_FORMAT: 'json', BLOB_STORE_URL: blobDir, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log);
@@ -172,7 +184,7 @@ async function main(): Promise<void> {
   await prepareFraudModel(history.map((o) => o.event));
   for (const s of SERVICES) {
     const t0 = Date.now();
-    await startService(s.name, s.port, emulatorHost);
+    await startService(s.name, s.port, emulatorHost, s.env?.() ?? {});
     stage(`Service ${s.name}`, true, `ready on http://127.0.0.1:${s.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 
@@ -241,10 +253,20 @@ async function main(): Promise<void> {
   stage('Traffic published', publishFailures === 0, `${orders.length - publishFailures} order-placed events in ${publishSeconds.toFixed(1)} s${publishFailures ? `, ${publishFailures} FAILED` : ''}`);
   stage('Every order scored', decisions.size === orders.length, `${decisions.size}/${orders.length} order-scored events in ${totalSeconds.toFixed(1)} s`);
 
-  const fs = SERVICES[0];
+  const fs = SERVICES[0]!;
   const deadLettered = await metric(fs.port, 'eventkit_messages_dead_lettered_total');
   const duplicates = await metric(fs.port, 'eventkit_duplicates_skipped_total');
   stage('Nothing dead-lettered', deadLettered === 0, deadLettered === 0 ? 'dead-letter topics are empty' : `${deadLettered} messages dead-lettered: see .tmp/demo/fraud-scorer.log`);
+
+  // Every event of the run reaches the archive (order-placed, order-scored, fraud-alert), written
+  // before it is acked; the archiver flushes about every half second.
+  const archivedExpected = orders.length * 2 + alerts;
+  let archived = 0;
+  for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+    archived = await metric(8090, 'archiver_messages_archived_total');
+    if (archived >= archivedExpected) break;
+  }
+  stage('Events archived', archived >= archivedExpected, `${archived} events in ${opts.blobs}/…/archive (order-placed, order-scored, fraud-alert), hourly segments with manifests`);
 
   // What a person wants to know: how fast, what was decided, and how good it was.
   const sorted = latenciesMs.sort((a, b) => a - b);
@@ -268,12 +290,19 @@ async function main(): Promise<void> {
   say(`  by pattern     ${[...byPattern.entries()].map(([p, v]) => `${p} ${v.caught}/${v.n}`).join(', ')}`);
   say(`  cold starts    ${coldStarts} orders from shoppers seen for the first time, scored and marked as such`);
   say(`  redeliveries   ${duplicates} duplicate deliveries skipped by idempotency`);
+  say(`  ops console    http://127.0.0.1:8095 (token ${consoleToken}): topics, dead letters, archive, replay, fraud rings`);
   const failed = stages.filter((s) => !s.ok);
   say(failed.length === 0 ? '\nAll stages passed.' : `\n${failed.length} stage(s) FAILED: ${failed.map((s) => s.name).join(', ')}`);
 
   await bus.close();
   if (opts.once) await shutdown(failed.length === 0 ? 0 : 1);
-  say(`\nThe stack is up. Try:\n  curl http://127.0.0.1:${fs.port}/healthz\n  curl http://127.0.0.1:${fs.port}/metrics\n  PUBSUB_EMULATOR_HOST=${emulatorHost} (project ${PROJECT}); service logs in .tmp/demo/\nPress Ctrl-C to stop.`);
+  say(
+    `\nThe stack is up. Try:\n` +
+      `  ops console    http://127.0.0.1:8095  (sign in with token ${consoleToken})\n` +
+      `  ops CLI        PUBSUB_EMULATOR_HOST=${emulatorHost} GOOGLE_CLOUD_PROJECT=${PROJECT} BLOB_STORE_URL=${opts.blobs} npx commerce-ops trace <order id>\n` +
+      `  scorer         curl http://127.0.0.1:${fs.port}/healthz   (model, backend, graph store, time per phase)\n` +
+      `  service logs in .tmp/demo/\nPress Ctrl-C to stop.`,
+  );
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 }

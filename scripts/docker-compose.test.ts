@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Kind, type TObject } from '@sinclair/typebox';
 import { parse } from 'yaml';
 import { FraudScorerConfig } from '../services/fraud-scorer/src/config.js';
+import { ArchiverConfig } from '../services/event-archiver/src/config.js';
+import { OpsConsoleConfig } from '../services/ops-console/src/config.js';
 
 /**
  * docker-compose.yml cannot run on machines without a Docker engine, so this checks what a
@@ -26,14 +28,20 @@ function requiredSettings(schema: TObject): string[] {
 
 describe('docker-compose.yml', () => {
   it('runs the emulators, the provisioner and every service', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['pubsub', 'bigtable', 'provision', 'fraud-scorer']));
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['pubsub', 'bigtable', 'provision', 'fraud-scorer', 'event-archiver', 'ops-console']));
   });
 
-  it('sets every setting each service requires', () => {
-    const env = services['fraud-scorer']!.environment ?? {};
-    expect(requiredSettings(FraudScorerConfig)).toContain('GOOGLE_CLOUD_PROJECT');
-    for (const key of requiredSettings(FraudScorerConfig)) expect(env).toHaveProperty(key);
+  it.each([
+    ['fraud-scorer', FraudScorerConfig],
+    ['event-archiver', ArchiverConfig],
+    ['ops-console', OpsConsoleConfig],
+  ] as const)('sets every setting %s requires, and points it at the shared blob volume', (name, schema) => {
+    const env = services[name]!.environment ?? {};
+    expect(requiredSettings(schema as TObject)).toContain('GOOGLE_CLOUD_PROJECT');
+    for (const key of requiredSettings(schema as TObject)) expect(env).toHaveProperty(key);
     expect(env['PUBSUB_EMULATOR_HOST']).toBe('pubsub:8085');
+    expect(env['BLOB_STORE_URL']).toBe('/data/blobs');
+    expect((services[name] as { volumes?: string[] }).volumes).toContain('blobs:/data/blobs');
   });
 
   it('provisions the topology before any service starts, from the same topology file', () => {
