@@ -65,7 +65,9 @@ export class BigtableGraphStore implements GraphStore {
   private counts = { rowsRead: 0, ordersHydrated: 0, commits: 0 };
 
   constructor(private readonly options: BigtableGraphStoreOptions) {
-    this.client = new Bigtable({ projectId: options.projectId, ...(options.emulatorHost ? { apiEndpoint: options.emulatorHost } : {}) });
+    // Client-side metrics go to Cloud Monitoring and need credentials: off on an emulator, where
+    // they would fail in the background with "Could not load the default credentials".
+    this.client = new Bigtable({ projectId: options.projectId, ...(options.emulatorHost ? { apiEndpoint: options.emulatorHost, metricsEnabled: false } : {}) });
     const tableId = options.tableId ?? BIGTABLE_STORE_DEFAULTS.table;
     this.table = this.client.instance(options.instanceId).table(tableId);
     this.recent = options.recentPerEntity ?? BIGTABLE_STORE_DEFAULTS.recentPerEntity;
