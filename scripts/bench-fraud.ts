@@ -26,9 +26,10 @@ const opts = new Command()
   .option('--seconds <n>', 'length of the fixed-rate phase', (v) => Number(v), 20)
   .option('--burst <n>', 'orders published at full speed for max_eps', (v) => Number(v), 10_000)
   .option('--max-in-flight <n>', "the scorer's MAX_IN_FLIGHT", (v) => Number(v), 1000)
+  .option('--history <n>', "earlier orders the scorer's graph starts with", (v) => Number(v), 4000)
   .option('--profile', 'write a CPU profile of the scorer to .tmp/bench-fraud/profile/', false)
   .parse()
-  .opts<{ rate: number; seconds: number; burst: number; maxInFlight: number; profile: boolean }>();
+  .opts<{ rate: number; seconds: number; burst: number; maxInFlight: number; profile: boolean; history: number }>();
 
 const PROJECT = 'bench';
 const root = findRepoRoot() ?? process.cwd();
@@ -55,12 +56,17 @@ async function main(): Promise<void> {
   const blobs = createBlobStore(blobDir);
   if (!(await blobs.head('models/fraud-gnn/latest.json'))) {
     say('training a model for the benchmark (once; kept in .tmp/bench-fraud/blobs)');
-    await run(process.execPath, ['--conditions=development', '--import', 'tsx', join(root, 'services/fraud-scorer/src/training/cli.ts'), 'train', '--store', blobDir, '--orders', '6000', '--epochs', '4'], join(dir, 'train.log'));
+    await run(process.execPath, ['--conditions=development', '--import', 'tsx', join(root, 'services/fraud-scorer/src/training/cli.ts'), 'train', '--store', blobDir, '--seed', '4242'], join(dir, 'train.log'));
   }
   for (let page = await blobs.list('fraud-scorer/graph/'); ; page = await blobs.list('fraud-scorer/graph/', { pageToken: page.nextPageToken! })) {
     for (const item of page.items) await blobs.delete(item.key);
     if (!page.nextPageToken) break;
   }
+  // Traffic shaped like production: a world like the one the model was trained on (another seed),
+  // whose earlier orders are the scorer's graph when it starts, as for a scorer that has been running.
+  const world = createWorld({ seed: 7, shoppers: 1200, fraudShare: 0.06 });
+  const all = [...world.orders({ count: opts.history + opts.rate * opts.seconds + opts.burst, ratePerSecond: 0.05 })];
+  await blobs.put('fraud-scorer/graph/journal/000000000001.jsonl', Buffer.from(all.slice(0, opts.history).map((o) => JSON.stringify(o.event)).join('\n') + '\n'));
 
   // The model alone, in this process, on the backend the service will pick too.
   const backend = await selectBackend('auto');
@@ -110,8 +116,7 @@ async function main(): Promise<void> {
     }, { maxInFlight: 2000 });
     await monitor.ready;
 
-    const world = createWorld({ seed: 7, shoppers: 5000, merchants: 40, products: 600 });
-    const orders = [...world.orders({ count: opts.rate * opts.seconds + opts.burst })];
+    const orders = all.slice(opts.history);
     const fixed = orders.slice(0, opts.rate * opts.seconds);
     const burst = orders.slice(fixed.length);
     const bar = new cliProgress.SingleBar({ format: ' {phase} {bar} {value}/{total} scored', noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);

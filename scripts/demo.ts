@@ -7,8 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { FraudAlert, OrderPlaced, OrderScored, type OrderPlacedEvent } from '@commerce/contracts';
+import { dirname, join, resolve } from 'node:path';
+import { FraudAlert, ImageEnhanced, OrderPlaced, OrderScored, type ImageEnhancedEvent, type OrderPlacedEvent } from '@commerce/contracts';
+import { DEMO_BUCKET, announceDemoSamples, beforeAfterSheet } from '@commerce/image-enhancer';
 import { canConnect, findRepoRoot, parseHostPort, startPubSubEmulator, type RunningEmulator } from '@commerce/emulators';
 import { PubSubEventBus, createPubSubClient } from '@commerce/event-kit';
 import { createBlobStore } from '@commerce/blob-store';
@@ -23,6 +24,7 @@ const consoleToken = randomBytes(16).toString('hex');
 /** Services the demo runs, each with its own settings on top of the common ones. */
 const SERVICES: ReadonlyArray<{ name: string; port: number; env?: () => Record<string, string> }> = [
   { name: 'fraud-scorer', port: 8081 },
+  { name: 'image-enhancer', port: 8082, env: () => ({ BLOB_STORE_URL: imageStoreUrl }) },
   { name: 'event-archiver', port: 8090 },
   {
     name: 'ops-console',
@@ -82,6 +84,9 @@ async function startEmulator(): Promise<string> {
   return emulator.host;
 }
 
+/** Product images: one local directory per bucket, as the enhancer maps `gs://{bucket}` in production. */
+const imageStoreUrl = join(logDir, 'images', '{bucket}');
+
 /** Everything the services keep (models, graph journal, labels, images, archive) lives here for the demo. */
 const blobDir = resolve(root, opts.blobs);
 
@@ -92,7 +97,9 @@ const blobDir = resolve(root, opts.blobs);
  */
 async function prepareFraudModel(history: readonly OrderPlacedEvent[]): Promise<void> {
   const blobs = createBlobStore(blobDir);
-  for (const prefix of ['fraud-scorer/graph/', 'labels/fraud/']) {
+  // The archive too: the emulator numbers message ids from 1 again, and the archiver (rightly, for
+  // Pub/Sub, whose ids are unique) keeps one copy per message id.
+  for (const prefix of ['fraud-scorer/graph/', 'labels/fraud/', 'archive/']) {
     for (let page = await blobs.list(prefix); ; page = await blobs.list(prefix, { pageToken: page.nextPageToken! })) {
       for (const item of page.items) await blobs.delete(item.key);
       if (!page.nextPageToken) break;
@@ -258,15 +265,31 @@ async function main(): Promise<void> {
   const duplicates = await metric(fs.port, 'eventkit_duplicates_skipped_total');
   stage('Nothing dead-lettered', deadLettered === 0, deadLettered === 0 ? 'dead-letter topics are empty' : `${deadLettered} messages dead-lettered: see .tmp/demo/fraud-scorer.log`);
 
+  // Images: eight product photos (clean, blurred, noisy, dark, colour cast, small, grey and cluttered
+  // backdrops) uploaded and announced as Cloud Storage notifications; the enhancer answers each.
+  const enhanced: ImageEnhancedEvent[] = [];
+  const imageMonitor = bus.subscribe(ImageEnhanced, 'image-enhanced.demo-monitor', async (e) => {
+    enhanced.push(e);
+  });
+  await imageMonitor.ready;
+  const t0Images = Date.now();
+  const samples = await announceDemoSamples({ bus, storeUrl: imageStoreUrl });
+  for (const until = Date.now() + 180_000; enhanced.length < samples.length && Date.now() < until; ) await new Promise((r) => setTimeout(r, 250));
+  const imageStore = createBlobStore(imageStoreUrl.replace('{bucket}', DEMO_BUCKET));
+  const sheets: string[] = [];
+  for (const e of enhanced) sheets.push(await beforeAfterSheet(imageStore, e).catch((err: unknown) => `(no sheet: ${(err as Error).message})`));
+  const opsApplied = enhanced.map((e) => `${e.source.name.split('-').slice(1).join('-').replace('.jpg', '')}: ${e.operations.join('+') || 'left alone'}`);
+  stage('Images enhanced', enhanced.length === samples.length, `${enhanced.length}/${samples.length} photos in ${((Date.now() - t0Images) / 1000).toFixed(1)} s; before/after sheets in ${sheets.length ? dirname(sheets[0]!) : '-'}`);
+
   // Every event of the run reaches the archive (order-placed, order-scored, fraud-alert), written
   // before it is acked; the archiver flushes about every half second.
-  const archivedExpected = orders.length * 2 + alerts;
+  const archivedExpected = orders.length * 2 + alerts + samples.length * 2;
   let archived = 0;
   for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
     archived = await metric(8090, 'archiver_messages_archived_total');
     if (archived >= archivedExpected) break;
   }
-  stage('Events archived', archived >= archivedExpected, `${archived} events in ${opts.blobs}/…/archive (order-placed, order-scored, fraud-alert), hourly segments with manifests`);
+  stage('Events archived', archived >= archivedExpected, `${archived} events in ${opts.blobs}/…/archive (orders, scores, alerts, images), hourly segments with manifests`);
 
   // What a person wants to know: how fast, what was decided, and how good it was.
   const sorted = latenciesMs.sort((a, b) => a - b);
@@ -290,6 +313,7 @@ async function main(): Promise<void> {
   say(`  by pattern     ${[...byPattern.entries()].map(([p, v]) => `${p} ${v.caught}/${v.n}`).join(', ')}`);
   say(`  cold starts    ${coldStarts} orders from shoppers seen for the first time, scored and marked as such`);
   say(`  redeliveries   ${duplicates} duplicate deliveries skipped by idempotency`);
+  say(`  images         ${opsApplied.join('; ')}`);
   say(`  ops console    http://127.0.0.1:8095 (token ${consoleToken}): topics, dead letters, archive, replay, fraud rings`);
   const failed = stages.filter((s) => !s.ok);
   say(failed.length === 0 ? '\nAll stages passed.' : `\n${failed.length} stage(s) FAILED: ${failed.map((s) => s.name).join(', ')}`);
