@@ -98,14 +98,15 @@ export class GnnScorer implements Scorer {
     this.batcher = new MicroBatcher((items) => this.runBatch(items), options);
   }
 
+  /** The version in force: the one the next batch uses (a promoted model counts from the moment it is promoted). */
   get version(): string {
-    return this.live.modelVersion;
+    return (this.pendingLive ?? this.live).modelVersion;
   }
   get backend(): string {
     return this.deps.backend;
   }
   get thresholds(): Thresholds {
-    return this.live.thresholds;
+    return (this.pendingLive ?? this.live).thresholds;
   }
 
   /** Whether `version` (a bare version or `name@version`) is live or about to be. */
