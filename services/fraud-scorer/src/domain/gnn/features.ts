@@ -70,6 +70,19 @@ export function nodeKey(type: NodeType, id: string): string {
   return `${type}:${id}`;
 }
 
+/** The entity an order links to per relation (normalised: an address or e-mail written differently is the same node). */
+export function orderEntityIds(order: OrderPlacedEvent): Record<OrderRelation, string> {
+  return {
+    user: order.userId,
+    device: order.device.deviceId,
+    card: order.payment.instrumentId,
+    ip: order.device.ip,
+    address: normaliseAddress(order.shippingAddress),
+    email: order.customer.email.trim().toLowerCase(),
+    merchant: order.merchantId,
+  };
+}
+
 export const GRAPH_SNAPSHOT_FORMAT = 'entity-graph/1';
 /** Plain-data form of an EntityGraph (see `toSnapshot`), for snapshots in the blob store. */
 export interface GraphSnapshot {
@@ -140,15 +153,7 @@ export class EntityGraph {
     if (this.orders.has(order.orderId)) return false;
     const atMs = Date.parse(order.placedAt);
     if (!Number.isFinite(atMs)) throw new RangeError(`order ${order.orderId} has an invalid placedAt: ${order.placedAt}`);
-    const ids: Record<OrderRelation, string> = {
-      user: order.userId,
-      device: order.device.deviceId,
-      card: order.payment.instrumentId,
-      ip: order.device.ip,
-      address: normaliseAddress(order.shippingAddress),
-      email: order.customer.email.trim().toLowerCase(),
-      merchant: order.merchantId,
-    };
+    const ids = orderEntityIds(order);
     const links = Object.fromEntries(OrderRelations.map((r) => [r, nodeKey(r, ids[r])])) as Record<OrderRelation, string>;
     const amountEur = order.total.value / 100 / (UNITS_PER_EUR[order.total.currency] ?? 1);
 

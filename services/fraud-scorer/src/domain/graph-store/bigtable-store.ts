@@ -1,6 +1,6 @@
 import type { OrderPlacedEvent } from '@commerce/contracts';
 import { Bigtable, type Table } from '@google-cloud/bigtable';
-import { EntityGraph, OrderRelations, nodeKey, normaliseAddress, type GraphOptions, type OrderRelation } from '../gnn/features.js';
+import { EntityGraph, OrderRelations, nodeKey, orderEntityIds, type GraphOptions, type OrderRelation } from '../gnn/features.js';
 import type { GraphStore } from './graph-store.js';
 
 export const BIGTABLE_STORE_DEFAULTS = {
@@ -31,15 +31,7 @@ const qualifier = (atMs: number, orderId: string): string => `${String(MAX_MS - 
 
 /** The entity keys (`device:d-1`, ...) an order touches, the same ones the EntityGraph links it to. */
 export function orderEntityKeys(order: OrderPlacedEvent): Record<OrderRelation, string> {
-  const ids: Record<OrderRelation, string> = {
-    user: order.userId,
-    device: order.device.deviceId,
-    card: order.payment.instrumentId,
-    ip: order.device.ip,
-    address: normaliseAddress(order.shippingAddress),
-    email: order.customer.email.trim().toLowerCase(),
-    merchant: order.merchantId,
-  };
+  const ids = orderEntityIds(order);
   return Object.fromEntries(OrderRelations.map((r) => [r, nodeKey(r, ids[r])])) as Record<OrderRelation, string>;
 }
 
