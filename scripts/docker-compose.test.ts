@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { FraudScorerConfig } from '../services/fraud-scorer/src/config.js';
 import { ArchiverConfig } from '../services/event-archiver/src/config.js';
 import { OpsConsoleConfig } from '../services/ops-console/src/config.js';
+import { ImageEnhancerConfig } from '../services/image-enhancer/src/config.js';
 
 /**
  * docker-compose.yml cannot run on machines without a Docker engine, so this checks what a
@@ -28,7 +29,7 @@ function requiredSettings(schema: TObject): string[] {
 
 describe('docker-compose.yml', () => {
   it('runs the emulators, the provisioner and every service', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['pubsub', 'bigtable', 'provision', 'fraud-scorer', 'event-archiver', 'ops-console']));
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['pubsub', 'bigtable', 'provision', 'fraud-scorer', 'event-archiver', 'ops-console', 'image-enhancer', 'fake-gcs']));
   });
 
   it.each([
@@ -42,6 +43,15 @@ describe('docker-compose.yml', () => {
     expect(env['PUBSUB_EMULATOR_HOST']).toBe('pubsub:8085');
     expect(env['BLOB_STORE_URL']).toBe('/data/blobs');
     expect((services[name] as { volumes?: string[] }).volumes).toContain('blobs:/data/blobs');
+  });
+
+  it('gives the image enhancer Cloud Storage through fake-gcs-server, one bucket per notification', () => {
+    const env = services['image-enhancer']!.environment ?? {};
+    for (const key of requiredSettings(ImageEnhancerConfig as TObject)) expect(env).toHaveProperty(key);
+    expect(env['BLOB_STORE_URL']).toBe('gs://{bucket}');
+    expect(env['STORAGE_EMULATOR_HOST']).toBe('http://fake-gcs:4443');
+    expect(services['image-enhancer']!.depends_on).toHaveProperty('fake-gcs');
+    expect(services['fake-gcs']!.ports).toContain('4443:4443');
   });
 
   it('provisions the topology before any service starts, from the same topology file', () => {
