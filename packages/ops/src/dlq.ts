@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DeadLetterAttributes } from '@commerce/event-kit';
 import { describeSubscription } from './admin.js';
 import { audited } from './audit.js';
 import type { OpsContext } from './context.js';
@@ -7,18 +8,9 @@ import { OpsAttributes, matchesFilters, type AttributeFilter } from './filters.j
 import { Puller, type Received } from './pull.js';
 import { RateLimiter } from './rate.js';
 
-/** What event-kit writes on a dead letter (see DeadLetterAttributes there), and what Pub/Sub itself writes. */
-const Dlq = {
-  Reason: 'dlq-reason',
-  Code: 'dlq-error-code',
-  Retryable: 'dlq-retryable',
-  OriginalMessageId: 'dlq-original-message-id',
-  DeliveryAttempt: 'dlq-delivery-attempt',
-  Subscription: 'dlq-subscription',
-  SourceTopic: 'dlq-source-topic',
-  OrderingKey: 'dlq-ordering-key',
-  DeadLetteredAt: 'dlq-dead-lettered-at',
-} as const;
+/** What event-kit writes on a dead letter: one definition, so the reader cannot drift from the writer. */
+const Dlq = DeadLetterAttributes;
+/** What Pub/Sub itself writes when its dead-letter policy moves a message. */
 const NativeDeliveryCount = 'CloudPubSubDeadLetterSourceDeliveryCount';
 const NativeSourceSubscription = 'CloudPubSubDeadLetterSourceSubscription';
 
