@@ -1,5 +1,5 @@
 import type { EventOf } from './contract.js';
-import { CampaignCompleted, CampaignRequested, LookbookReady } from './events/campaigns.js';
+import { CampaignCompleted, CampaignRequested, LookbookBatchRequested, LookbookReady } from './events/campaigns.js';
 import { ProductUpdated } from './events/catalogue.js';
 import { FraudAlert, FraudLabelReported, ModelPublished, OrderScored } from './events/fraud.js';
 import { ImageEnhanced, ImageUploaded } from './events/images.js';
@@ -24,7 +24,7 @@ export type {
 
 export {
   OrderPlaced, OrderScored, FraudAlert, FraudLabelReported, ModelPublished,
-  ProductUpdated, ImageUploaded, ImageEnhanced, CampaignRequested, LookbookReady, CampaignCompleted,
+  ProductUpdated, ImageUploaded, ImageEnhanced, CampaignRequested, LookbookBatchRequested, LookbookReady, CampaignCompleted,
 };
 
 export type OrderPlacedEvent = EventOf<typeof OrderPlaced>;
@@ -36,5 +36,6 @@ export type ProductUpdatedEvent = EventOf<typeof ProductUpdated>;
 export type ImageUploadedEvent = EventOf<typeof ImageUploaded>;
 export type ImageEnhancedEvent = EventOf<typeof ImageEnhanced>;
 export type CampaignRequestedEvent = EventOf<typeof CampaignRequested>;
+export type LookbookBatchRequestedEvent = EventOf<typeof LookbookBatchRequested>;
 export type LookbookReadyEvent = EventOf<typeof LookbookReady>;
 export type CampaignCompletedEvent = EventOf<typeof CampaignCompleted>;

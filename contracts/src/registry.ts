@@ -1,5 +1,5 @@
 import type { AnyEventContract } from './contract.js';
-import { CampaignCompleted, CampaignRequested, LookbookReady } from './events/campaigns.js';
+import { CampaignCompleted, CampaignRequested, LookbookBatchRequested, LookbookReady } from './events/campaigns.js';
 import { ProductUpdated } from './events/catalogue.js';
 import { FraudAlert, FraudLabelReported, ModelPublished, OrderScored } from './events/fraud.js';
 import { ImageEnhanced, ImageUploaded } from './events/images.js';
@@ -7,7 +7,7 @@ import { OrderPlaced } from './events/orders.js';
 
 export const registry = {
   OrderPlaced, OrderScored, FraudAlert, FraudLabelReported, ModelPublished,
-  ProductUpdated, ImageUploaded, ImageEnhanced, CampaignRequested, LookbookReady, CampaignCompleted,
+  ProductUpdated, ImageUploaded, ImageEnhanced, CampaignRequested, LookbookBatchRequested, LookbookReady, CampaignCompleted,
 } as const;
 
 /** Every contract, in catalogue order. */

@@ -126,3 +126,29 @@ export const CampaignCompleted = defineEvent({
     completedAt: '2026-11-21T08:06:40.000Z',
   },
 });
+
+export const LookbookBatchRequested = defineEvent({
+  topic: 'lookbook-batch-requested',
+  type: 'LookbookBatchRequested',
+  version: '1.0.0',
+  description:
+    'Internal to the creative studio: one batch of a campaign\'s audience to render. The campaign handler plans the campaign and publishes one per batch, so many instances render a large audience in parallel. No ordering key: batches are independent.',
+  attributes: (e) => ({ campaignId: e.campaignId }),
+  attributeNames: ['campaignId'],
+  schema: Type.Object({
+    campaignId: Id('The campaign.'),
+    batch: Type.Integer({ minimum: 0, description: 'Index of this batch, 0-based.' }),
+    batches: Type.Integer({ minimum: 1, description: 'Batches in the campaign.' }),
+    shoppers: Type.Integer({ minimum: 0, description: 'Shoppers in this batch.' }),
+    planKey: Type.String({ minLength: 1, description: 'Blob-store key of the campaign plan (audience, frozen catalogue and signals, per-batch budget).' }),
+    batchKey: Type.String({ minLength: 1, description: 'Blob-store key of this batch\'s input (shopper profiles as planned).' }),
+  }),
+  example: {
+    campaignId: 'c-winter-layers-2026',
+    batch: 3,
+    batches: 40,
+    shoppers: 25,
+    planKey: 'creative-studio/campaigns/c-winter-layers-2026/plan.json',
+    batchKey: 'creative-studio/campaigns/c-winter-layers-2026/batches/0003/input.json',
+  },
+});
