@@ -7,7 +7,7 @@ const Decision = Type.Union([Type.Literal('approve'), Type.Literal('review'), Ty
 export const OrderScored = defineEvent({
   topic: 'order-scored',
   type: 'OrderScored',
-  version: '1.1.0',
+  version: '1.1.1',
   // No ordering key: no consumer needs scores in sequence, and an ordering key per shopper
   // costs one publish RPC per score (measured: 619 msg/s vs 13,253 unordered on the emulator).
   description: 'The fraud scorer scored an order: probability of fraud, decision, and the reasons behind it.',
@@ -23,7 +23,7 @@ export const OrderScored = defineEvent({
       { title: 'Thresholds' },
     ),
     modelVersion: Type.String({ minLength: 1 }),
-    backend: Type.String({ minLength: 1, description: 'Compute backend that ran the model (tensorflow-gpu, tensorflow, wasm, cpu, rules).' }),
+    backend: Type.String({ minLength: 1, description: 'Compute backend that ran the model (tensorflow-gpu, tensorflow, wasm, cpu, fused-cpu, rules).' }),
     latencyMs: Type.Number({ minimum: 0, description: 'From receipt of order-placed to the score.' }),
     scoredAt: Timestamp('When the score was produced.'),
     reasons: Type.Array(
