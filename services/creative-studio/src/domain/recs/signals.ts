@@ -28,6 +28,8 @@ export class CoPurchaseIndex {
   readonly #maxNeighbours: number;
   readonly #counts = new Map<string, number>();
   readonly #pairs = new Map<string, Map<string, number>>();
+  /** Sorted neighbour lists, valid until the next change: a campaign reads the same lists for every shopper. */
+  readonly #ranked = new Map<string, Scored[]>();
 
   constructor(maxNeighbours: number = RecsDefaults.coPurchaseNeighbours) {
     if (!(Number.isInteger(maxNeighbours) && maxNeighbours > 0)) throw new RangeError(`maxNeighbours must be a positive integer, got ${maxNeighbours}`);
@@ -42,6 +44,7 @@ export class CoPurchaseIndex {
   add(productIds: readonly string[], weight = 1): void {
     if (!(weight > 0)) return;
     const unique = [...new Set(productIds)];
+    if (this.#ranked.size > 0) this.#ranked.clear();
     for (const id of unique) this.#counts.set(id, (this.#counts.get(id) ?? 0) + weight);
     const paired = unique.length > RecsDefaults.maxBasketForPairs ? unique.slice(0, RecsDefaults.maxBasketForPairs) : unique;
     for (let i = 0; i < paired.length; i++) {
@@ -61,10 +64,12 @@ export class CoPurchaseIndex {
 
   /** Counts a product as bought (the cosine denominator) without pairing it with anything. */
   addCount(productId: string, weight = 1): void {
+    if (this.#ranked.size > 0) this.#ranked.clear();
     if (weight > 0) this.#counts.set(productId, (this.#counts.get(productId) ?? 0) + weight);
   }
 
   #bump(a: string, b: string, w: number): void {
+    if (this.#ranked.size > 0) this.#ranked.clear();
     let m = this.#pairs.get(a);
     if (!m) this.#pairs.set(a, (m = new Map()));
     m.set(b, (m.get(b) ?? 0) + w);
@@ -78,8 +83,14 @@ export class CoPurchaseIndex {
   }
 
   neighbours(productId: string, k: number): Scored[] {
+    if (k <= 0) return [];
+    const all = this.#ranked.get(productId) ?? this.#rank(productId);
+    return all.length > k ? all.slice(0, k) : all.slice();
+  }
+
+  #rank(productId: string): Scored[] {
     const m = this.#pairs.get(productId);
-    if (!m || k <= 0) return [];
+    if (!m) return [];
     const ni = this.#counts.get(productId) ?? 0;
     const out: Scored[] = [];
     for (const [other, co] of m) {
@@ -88,7 +99,9 @@ export class CoPurchaseIndex {
       out.push({ productId: other, score: denom > 0 ? co / denom : 0 });
     }
     out.sort(byScore);
-    return out.length > Math.min(k, this.#maxNeighbours) ? out.slice(0, Math.min(k, this.#maxNeighbours)) : out;
+    const kept = out.length > this.#maxNeighbours ? out.slice(0, this.#maxNeighbours) : out;
+    this.#ranked.set(productId, kept);
+    return kept;
   }
 
   toJSON(): CoPurchaseJson {
