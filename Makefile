@@ -7,7 +7,7 @@ export NODE_OPTIONS := --experimental-vm-modules
 TSX := npx tsx --conditions=development
 PUBSUB_EMULATOR_HOST ?= 127.0.0.1:8085
 
-.PHONY: help install build lint check-contracts test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit bench-fraud clean
+.PHONY: help install build lint check-contracts audit infra-generate test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit bench-fraud clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -28,7 +28,10 @@ lint: install ## eslint over the whole repository
 check-contracts: install ## generated schemas and catalogue are current; no breaking contract change
 	npm run --silent contracts:check
 
-test: build lint check-contracts ## every test: unit, then integration against a Pub/Sub emulator the harness starts
+audit: install ## npm audit of production dependencies: fails on high/critical unless in audit-allowlist.json; says so loudly (and passes) when the endpoint is unreachable, unless AUDIT_REQUIRED=1
+	node scripts/audit.mjs
+
+test: build lint check-contracts audit ## every test: unit, then integration against a Pub/Sub emulator the harness starts
 	node scripts/run-tests.mjs
 
 test-unit: install ## unit tests only (no emulator)
@@ -51,6 +54,9 @@ emulators-stop: ## stop them
 
 catalogue: install ## regenerate contracts/generated and contracts/CATALOGUE.md
 	npm run --silent contracts:generate
+
+infra-generate: install ## regenerate infra/pubsub.tf.json (Terraform for Pub/Sub) from infra/topology.yaml; make test fails when it is stale
+	$(TSX) scripts/infra/generate.ts
 
 bench-fraud: build ## fraud scorer end to end on the emulator: latency at a fixed rate, max throughput, model alone; last line is JSON
 	$(TSX) scripts/bench-fraud.ts $(if $(RATE),--rate $(RATE))
