@@ -1,5 +1,5 @@
-# One image for the whole workspace, used by docker-compose.yml for local stacks.
-# (Production images, one per service with only its dependencies, come with the deployment work.)
+# One image for the whole workspace: the tools (the topology provisioner in docker-compose.yml,
+# commerce-ops). Services run from their own images, services/<name>/Dockerfile.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
