@@ -3,8 +3,10 @@ import { createBlobStore, type BlobStore } from '@commerce/blob-store';
 import { createServiceApp, type BuiltService, type ServiceDeps } from '@commerce/service-kit';
 import { RULES_THRESHOLDS, type FraudScorerConfig } from './config.js';
 import { selectBackend } from './domain/gnn/backend.js';
+import { attachFusedEngine } from './domain/gnn/fused.js';
 import { latestVersion, loadModel, MODEL_NAME, type LoadedModel } from './domain/gnn/registry.js';
 import { GnnScorer } from './domain/gnn-scorer.js';
+import { MICRO_BATCH_DEFAULTS } from './domain/micro-batcher.js';
 import { BigtableGraphStore } from './domain/graph-store/bigtable-store.js';
 import type { GraphStore } from './domain/graph-store/graph-store.js';
 import { MemoryGraphStore } from './domain/graph-store/memory-store.js';
@@ -47,6 +49,7 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
   let scorer: Scorer;
   let gnn: GnnScorer | undefined;
   let graphStore: GraphStore | undefined;
+  let prepare = async (loaded: LoadedModel): Promise<LoadedModel> => loaded;
   if (overrides.scorer) {
     scorer = overrides.scorer;
   } else if (config.MODEL === 'rules') {
@@ -54,9 +57,18 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
   } else {
     const backend = await selectBackend(config.FRAUD_MODEL_BACKEND);
     logger.info({ backend: backend.backend, tried: backend.tried }, `model backend: ${backend.backend}`);
-    const model = await loadModel(blobs, { version: config.MODEL_VERSION }).catch((err: unknown) => {
+    // Without native kernels the network runs as plain loops, checked against TF.js at every load.
+    const fusedWanted = config.FRAUD_INFERENCE === 'fused' || (config.FRAUD_INFERENCE === 'auto' && (backend.backend === 'wasm' || backend.backend === 'cpu'));
+    prepare = async (loaded) => {
+      if (!fusedWanted) return loaded;
+      const { model, maxDifference } = await attachFusedEngine(loaded);
+      if (model.fused) logger.info({ model: loaded.modelVersion, maxDifference }, `scoring ${loaded.modelVersion} with the fused engine (agrees with TF.js ${backend.backend} to ${maxDifference.toExponential(1)})`);
+      else logger.error({ model: loaded.modelVersion, maxDifference }, `the fused engine disagrees with TF.js on ${loaded.modelVersion} by ${maxDifference}; scoring it with TF.js ${backend.backend} instead`);
+      return model;
+    };
+    const model = await prepare(await loadModel(blobs, { version: config.MODEL_VERSION }).catch((err: unknown) => {
       throw new Error(`MODEL=gnn cannot start: ${(err as Error).message}. Train one with \`make train-fraud\` (BLOB_STORE_URL=${config.BLOB_STORE_URL}), or run with MODEL=rules.`, { cause: err });
-    });
+    }));
     graphStore =
       config.GRAPH_STORE === 'bigtable'
         ? new BigtableGraphStore({
@@ -70,9 +82,9 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
     const graph = await graphStore.open();
     gnn = new GnnScorer(
       { graph, store: graphStore, labels, backend: backend.backend, model },
-      { maxBatch: config.BATCH_MAX, maxWaitMs: config.BATCH_WAIT_MS, explainAbove: config.EXPLAIN_ABOVE ?? config.REVIEW_THRESHOLD },
+      { maxBatch: config.BATCH_MAX, maxWaitMs: config.BATCH_WAIT_MS ?? (model.fused ? 0 : MICRO_BATCH_DEFAULTS.maxWaitMs), explainAbove: config.EXPLAIN_ABOVE ?? config.REVIEW_THRESHOLD },
     );
-    if (config.SHADOW_MODEL_VERSION) gnn.setShadow(await loadModel(blobs, { version: config.SHADOW_MODEL_VERSION }));
+    if (config.SHADOW_MODEL_VERSION) gnn.setShadow(await prepare(await loadModel(blobs, { version: config.SHADOW_MODEL_VERSION })));
     logger.info({ model: model.modelVersion, thresholds: model.thresholds, graph: graphStore.description, shadow: config.SHADOW_MODEL_VERSION || null }, 'graph neural network loaded');
     scorer = gnn;
   }
@@ -91,7 +103,7 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
   ];
   if (gnn) {
     const live = gnn;
-    const load = (version: string): Promise<LoadedModel> => loadModel(blobs, { version });
+    const load = async (version: string): Promise<LoadedModel> => prepare(await loadModel(blobs, { version }));
     subscriptions.push(bus.subscribe(ModelPublished, SUBSCRIPTIONS.models, createModelPublishedHandler({ scorer: live, load, logger, modelName: MODEL_NAME })));
     // model-published reaches one instance of a horizontally scaled scorer (one subscription);
     // every instance also follows latest.json, so all of them converge on the new version.

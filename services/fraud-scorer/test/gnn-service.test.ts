@@ -74,7 +74,7 @@ describe('fraud-scorer with the graph neural network, against the emulator', () 
   it('reports its model, backend and graph store, and listens to orders, labels and model announcements', async () => {
     expect(service.subscriptions.map((s) => s.subscription)).toEqual([SUBSCRIPTIONS.orderPlaced, SUBSCRIPTIONS.labels, SUBSCRIPTIONS.models]);
     const health = (await service.app.inject({ method: 'GET', url: '/healthz' })).json();
-    expect(health).toMatchObject({ status: 'ok', model: 'fraud-gnn@v1', backend: expect.stringMatching(/^(wasm|cpu|tensorflow|tensorflow-gpu)$/), scorer: { graph: { store: 'memory' } } });
+    expect(health).toMatchObject({ status: 'ok', model: 'fraud-gnn@v1', backend: expect.stringMatching(/^(wasm|cpu|tensorflow|tensorflow-gpu|fused-cpu)$/), scorer: { graph: { store: 'memory' } } });
   });
 
   it('scores every order exactly once with the live model, recording backend, thresholds and cold starts', async () => {

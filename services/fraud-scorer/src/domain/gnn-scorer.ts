@@ -7,6 +7,9 @@ import type { LabelBook } from './labels.js';
 import { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
 import type { Neighbourhood, Score, ScoreReason, Scorer } from './scorer.js';
 
+/** What `backend` says when the fused engine computed a score. */
+export const FUSED_BACKEND = 'fused-cpu';
+
 export const GNN_SCORER_DEFAULTS = {
   /** An entity or feature counts as a reason when removing it lowers the score by at least this. */
   minReasonDelta: 0.01,
@@ -54,6 +57,7 @@ interface BatchItem {
 interface BatchResult {
   readonly probability: number;
   readonly modelVersion: string;
+  readonly backend: string;
   readonly thresholds: Thresholds;
   readonly shadow?: { readonly probability: number; readonly modelVersion: string; readonly thresholds: Thresholds };
 }
@@ -102,8 +106,13 @@ export class GnnScorer implements Scorer {
   get version(): string {
     return (this.pendingLive ?? this.live).modelVersion;
   }
+  /** The TF.js backend, or `fused-cpu` when the model in force runs as plain loops (see gnn/fused.ts). */
   get backend(): string {
-    return this.deps.backend;
+    return this.backendOf(this.pendingLive ?? this.live);
+  }
+
+  private backendOf(model: LoadedModel): string {
+    return model.fused ? FUSED_BACKEND : this.deps.backend;
   }
   get thresholds(): Thresholds {
     return (this.pendingLive ?? this.live).thresholds;
@@ -176,6 +185,7 @@ export class GnnScorer implements Scorer {
       reasons,
       neighbourhood: explanation.neighbourhood,
       modelVersion: base.modelVersion,
+      backend: base.backend,
       thresholds: base.thresholds,
       coldStart,
       ...(base.shadow ? { shadow: { modelVersion: base.shadow.modelVersion, score: round(base.shadow.probability), thresholds: base.shadow.thresholds } } : {}),
@@ -309,11 +319,11 @@ export class GnnScorer implements Scorer {
     }
     const live = this.live;
     const subgraphs = items.map((i) => i.subgraph);
-    const { probabilities } = await live.model.predict(subgraphs);
+    const { probabilities } = live.fused ? live.fused.predict(subgraphs) : await live.model.predict(subgraphs);
     let shadowProbabilities: Float32Array | undefined;
     const shadow = this.shadow;
     if (shadow) {
-      shadowProbabilities = (await shadow.model.predict(subgraphs)).probabilities;
+      shadowProbabilities = (shadow.fused ? shadow.fused.predict(subgraphs) : await shadow.model.predict(subgraphs)).probabilities;
       const decide = (p: number, t: Thresholds): string => (p >= t.decline ? 'decline' : p >= t.review ? 'review' : 'approve');
       for (let i = 0; i < items.length; i++) {
         const a = decide(probabilities[i]!, live.thresholds);
@@ -328,6 +338,7 @@ export class GnnScorer implements Scorer {
     return items.map((_, i) => ({
       probability: probabilities[i]!,
       modelVersion: live.modelVersion,
+      backend: this.backendOf(live),
       thresholds: live.thresholds,
       ...(shadow && shadowProbabilities ? { shadow: { probability: shadowProbabilities[i]!, modelVersion: shadow.modelVersion, thresholds: shadow.thresholds } } : {}),
     }));

@@ -27,6 +27,8 @@ export interface Score {
   readonly thresholds?: { readonly review: number; readonly decline: number; readonly alert: number };
   /** Nothing was known about the shopper before this order. */
   readonly coldStart?: boolean;
+  /** The engine that computed this score, when it can differ from the scorer's (a hot-swapped model). */
+  readonly backend?: string;
   /** A candidate model's score of the same order, for comparison only. */
   readonly shadow?: { readonly modelVersion: string; readonly score: number; readonly thresholds: { readonly review: number; readonly decline: number } };
 }

@@ -42,7 +42,7 @@ export function createOrderPlacedHandler(deps: OrderPlacedDeps) {
         decision,
         thresholds: { review: t.review, decline: t.decline },
         modelVersion: s.modelVersion ?? deps.scorer.version,
-        backend: deps.scorer.backend,
+        backend: s.backend ?? deps.scorer.backend,
         latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
         scoredAt,
         reasons: s.reasons.map((r) => ({ ...r, weight: Math.round(r.weight * 1000) / 1000 })),

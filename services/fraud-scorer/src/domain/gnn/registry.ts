@@ -1,5 +1,6 @@
 import type { BlobStore } from '@commerce/blob-store';
 import { BlobNotFoundError } from '@commerce/blob-store';
+import type { FusedGnn } from './fused.js';
 import { FraudGnn, ORDER_LAYOUT, type GraphLayout, type ModelArtifact } from './model.js';
 
 /**
@@ -40,6 +41,8 @@ export interface LoadedModel {
   readonly model: FraudGnn;
   readonly thresholds: Thresholds;
   readonly manifest: Manifest;
+  /** The same network as plain loops, used instead of TF.js on wasm/cpu when attached (see fused.ts). */
+  readonly fused?: FusedGnn;
 }
 
 export function versionPrefix(version: string, name: string = MODEL_NAME): string {
