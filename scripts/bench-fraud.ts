@@ -1,14 +1,21 @@
 /**
  * `make bench-fraud`: the fraud scorer end to end on a fresh Pub/Sub emulator, as a real service
- * process (services/fraud-scorer/dist/server.js, MODEL=gnn): synthetic order-placed events are
- * published at a fixed rate (latency: publish -> order-scored received, p50/p99) and then at full
- * speed (max_eps: orders / first publish -> last order-scored), and the model alone is timed at
- * batch 1 and batch 256. Last line: one JSON object.
+ * process (services/fraud-scorer/dist/server.js, MODEL=gnn). In one run:
+ *  1. the floor: the same path with no scorer (an in-process relay that turns each order-placed
+ *     into an order-scored at once) at the same fixed rate, so the emulator's own latency for
+ *     ordered traffic on this machine is known (p50/p99 `floor_*`);
+ *  2. throughput: a backlog of orders is published while no scorer runs, then the scorer starts
+ *     and drains it (max_eps: backlog / scorer ready -> last order-scored), which measures the
+ *     scorer and the subscriber side, not how fast this one process can publish ordered messages;
+ *  3. latency: orders at a fixed rate (publish -> order-scored received, p50/p99), and the time
+ *     the scorer itself spent per order (order-scored `latencyMs`, `score_*`);
+ *  4. the model alone at batch 1 and batch 256.
+ * Last line: one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OrderPlaced, OrderScored } from '@commerce/contracts';
+import { OrderPlaced, OrderScored, type OrderPlacedEvent, type OrderScoredEvent } from '@commerce/contracts';
 import { createBlobStore } from '@commerce/blob-store';
 import { findRepoRoot, getFreePort, startPubSubEmulator } from '@commerce/emulators';
 import { PubSubEventBus, createPubSubClient } from '@commerce/event-kit';
@@ -24,7 +31,7 @@ import { sampleOrder } from '../services/fraud-scorer/src/domain/gnn/sampler.js'
 const opts = new Command()
   .option('--rate <n>', 'fixed publish rate for the latency phase, orders/s', (v) => Number(v), 200)
   .option('--seconds <n>', 'length of the fixed-rate phase', (v) => Number(v), 20)
-  .option('--burst <n>', 'orders published at full speed for max_eps', (v) => Number(v), 10_000)
+  .option('--burst <n>', 'orders in the backlog the scorer drains for max_eps', (v) => Number(v), 10_000)
   .option('--max-in-flight <n>', "the scorer's MAX_IN_FLIGHT", (v) => Number(v), 1000)
   .option('--history <n>', "earlier orders the scorer's graph starts with", (v) => Number(v), 4000)
   .option('--profile', 'write a CPU profile of the scorer to .tmp/bench-fraud/profile/', false)
@@ -46,6 +53,16 @@ function run(cmd: string, args: string[], log: string): Promise<void> {
     child.stderr.pipe(out);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code}); see ${log}`))));
   });
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -92,6 +109,68 @@ async function main(): Promise<void> {
   try {
     const admin = createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host });
     await provision(admin, loadTopology('local'));
+    const bar = new cliProgress.SingleBar({ format: ' {phase} {bar} {value}/{total} scored', noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
+    const bus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host }), source: 'bench' });
+    let receivedAt = new Map<string, number>();
+    const scoreMs = new Map<string, number>();
+    const monitor = bus.subscribe(OrderScored, 'order-scored.demo-monitor', async (e) => {
+      if (!receivedAt.has(e.orderId)) receivedAt.set(e.orderId, performance.now());
+      scoreMs.set(e.orderId, e.latencyMs);
+    }, { maxInFlight: 2000 });
+    await monitor.ready;
+
+    const waitScored = async (ids: readonly string[], phase: string, timeoutMs: number): Promise<void> => {
+      bar.start(ids.length, 0, { phase });
+      const deadline = Date.now() + timeoutMs;
+      let done = 0;
+      while (Date.now() < deadline) {
+        done = ids.filter((id) => receivedAt.has(id)).length;
+        bar.update(done, { phase });
+        if (done === ids.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      bar.stop();
+      if (done < ids.length) throw new Error(`${phase}: only ${done}/${ids.length} orders scored within ${timeoutMs / 1000} s; see .tmp/bench-fraud/fraud-scorer.log`);
+    };
+    /** Publishes at `rate` per second and returns each order's latency, publish -> order-scored received. */
+    const atFixedRate = async (events: ReadonlyArray<{ event: OrderPlacedEvent }>, phase: string): Promise<number[]> => {
+      const sentAt = new Map<string, number>();
+      const t0 = performance.now();
+      const pending: Array<Promise<unknown>> = [];
+      for (let i = 0; i < events.length; i++) {
+        const wait = t0 + (i / opts.rate) * 1000 - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const o = events[i]!;
+        sentAt.set(o.event.orderId, performance.now());
+        pending.push(bus.publish(OrderPlaced, o.event));
+      }
+      await Promise.all(pending);
+      await waitScored(events.map((o) => o.event.orderId), phase, 180_000);
+      return events.map((o) => receivedAt.get(o.event.orderId)! - sentAt.get(o.event.orderId)!).sort((a, b) => a - b);
+    };
+
+    // Phase 1, the floor: the same path without a scorer, at the same rate, with other shoppers' orders.
+    say(`floor: ${opts.rate * opts.seconds} orders at ${opts.rate}/s through a relay that scores nothing`);
+    const relayBus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host }), source: 'bench-relay' });
+    const relay = relayBus.subscribe(OrderPlaced, 'order-placed.fraud-scorer', async (o, ctx) => {
+      await relayBus.publish(OrderScored, { ...OrderScored.example, orderId: o.orderId, userId: o.userId, latencyMs: 0, scoredAt: new Date().toISOString() } satisfies OrderScoredEvent, { parent: ctx });
+    }, { maxInFlight: opts.maxInFlight });
+    await relay.ready;
+    const floorOrders = [...createWorld({ seed: 31, shoppers: 1200 }).orders({ count: opts.rate * opts.seconds, ratePerSecond: 0.05 })].map((o) => ({ event: { ...o.event, orderId: `floor-${o.event.orderId}` } }));
+    const floor = await atFixedRate(floorOrders, 'floor');
+    await relay.close();
+    await relayBus.close();
+    receivedAt = new Map();
+
+    // Phase 2, throughput: a backlog published while no scorer runs, then drained by the scorer.
+    const orders = all.slice(opts.history);
+    const burst = orders.slice(0, opts.burst);
+    const fixed = orders.slice(burst.length);
+    say(`backlog: publishing ${burst.length} orders before the scorer starts`);
+    const p0 = performance.now();
+    await Promise.all(burst.map((o) => bus.publish(OrderPlaced, o.event)));
+    say(`backlog published in ${((performance.now() - p0) / 1000).toFixed(1)} s (${Math.round(burst.length / ((performance.now() - p0) / 1000))} ordered messages/s from one publisher)`);
+
     const port = await getFreePort();
     const profileArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', join(dir, 'profile')] : [];
     const scorer = spawn(process.execPath, [...profileArgs, join(root, 'services/fraud-scorer/dist/server.js')], {
@@ -107,59 +186,19 @@ async function main(): Promise<void> {
       ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
       if (!ready) await new Promise((r) => setTimeout(r, 200));
     }
+    const cpuBefore = cpuSeconds(scorer.pid);
+    await waitScored(burst.map((o) => o.event.orderId), 'drain', 300_000);
+    const drainCpu = cpuSeconds(scorer.pid) - cpuBefore;
+    const drained = burst.map((o) => receivedAt.get(o.event.orderId)!);
+    // From the first score to the last: the steady rate, without the scorer's start-up.
+    const maxEps = (burst.length - 1) / ((Math.max(...drained) - Math.min(...drained)) / 1000);
 
-    const bus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host }), source: 'bench' });
-    const sentAt = new Map<string, number>();
-    const receivedAt = new Map<string, number>();
-    const monitor = bus.subscribe(OrderScored, 'order-scored.demo-monitor', async (e) => {
-      if (!receivedAt.has(e.orderId)) receivedAt.set(e.orderId, performance.now());
-    }, { maxInFlight: 2000 });
-    await monitor.ready;
-
-    const orders = all.slice(opts.history);
-    const fixed = orders.slice(0, opts.rate * opts.seconds);
-    const burst = orders.slice(fixed.length);
-    const bar = new cliProgress.SingleBar({ format: ' {phase} {bar} {value}/{total} scored', noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
-
-    const waitScored = async (ids: readonly string[], phase: string, timeoutMs: number): Promise<void> => {
-      bar.start(ids.length, 0, { phase });
-      const deadline = Date.now() + timeoutMs;
-      let done = 0;
-      while (Date.now() < deadline) {
-        done = ids.filter((id) => receivedAt.has(id)).length;
-        bar.update(done, { phase });
-        if (done === ids.length) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      bar.stop();
-      if (done < ids.length) throw new Error(`${phase}: only ${done}/${ids.length} orders scored within ${timeoutMs / 1000} s; see .tmp/bench-fraud/fraud-scorer.log`);
-    };
-
-    // Phase 1: a fixed rate, latency per order.
+    // Phase 3, latency: the scorer at a fixed rate.
     say(`fixed rate: ${fixed.length} orders at ${opts.rate}/s`);
-    const t0 = performance.now();
-    const pending: Array<Promise<unknown>> = [];
-    for (let i = 0; i < fixed.length; i++) {
-      const due = t0 + (i / opts.rate) * 1000;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const o = fixed[i]!;
-      sentAt.set(o.event.orderId, performance.now());
-      pending.push(bus.publish(OrderPlaced, o.event));
-    }
-    await Promise.all(pending);
-    await waitScored(fixed.map((o) => o.event.orderId), 'fixed rate', 120_000);
-    const latencies = fixed.map((o) => receivedAt.get(o.event.orderId)! - sentAt.get(o.event.orderId)!).sort((a, b) => a - b);
+    const latencies = await atFixedRate(fixed, 'fixed rate');
+    const inScorer = fixed.map((o) => scoreMs.get(o.event.orderId)!).sort((a, b) => a - b);
 
-    // Phase 2: everything at once.
-    say(`full speed: ${burst.length} orders`);
-    const b0 = performance.now();
-    await Promise.all(burst.map((o) => bus.publish(OrderPlaced, o.event)));
-    await waitScored(burst.map((o) => o.event.orderId), 'full speed', 300_000);
-    const last = Math.max(...burst.map((o) => receivedAt.get(o.event.orderId)!));
-    const maxEps = burst.length / ((last - b0) / 1000);
-
-    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { scorer?: { batches?: unknown; meanMsPerOrder?: unknown; graph?: unknown } };
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { backend?: string; scorer?: { batches?: unknown; meanMsPerOrder?: unknown; graph?: unknown } };
     say(`graph store: ${JSON.stringify(health.scorer?.graph)}`);
     say(`scorer batches: ${JSON.stringify(health.scorer?.batches ?? health)}; mean ms per order by phase: ${JSON.stringify(health.scorer?.meanMsPerOrder)}`);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -173,15 +212,22 @@ async function main(): Promise<void> {
     await admin.close();
     const result = {
       bench: 'fraud',
-      backend: backend.backend,
+      backend: health.backend ?? backend.backend,
       rate_eps: opts.rate,
       p50_ms: Math.round(percentile(latencies, 0.5) * 10) / 10,
       p99_ms: Math.round(percentile(latencies, 0.99) * 10) / 10,
+      score_p50_ms: Math.round(percentile(inScorer, 0.5) * 10) / 10,
+      score_p99_ms: Math.round(percentile(inScorer, 0.99) * 10) / 10,
+      floor_p50_ms: Math.round(percentile(floor, 0.5) * 10) / 10,
+      floor_p99_ms: Math.round(percentile(floor, 0.99) * 10) / 10,
       max_eps: Math.round(maxEps),
+      // Scorer CPU (user + system) per order while draining: what the box's load cannot distort much.
+      cpu_us_per_order: Math.round((drainCpu * 1e6) / burst.length),
       infer_us_b1: Math.round(inferB1),
       infer_us_b256: Math.round(inferB256),
     };
-    say(`latency at ${opts.rate}/s: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms; full speed ${result.max_eps} orders/s (targets on 2 cores: p99 <= 50 ms, max_eps >= 1000)`);
+    say(`latency at ${opts.rate}/s: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms end to end; inside the scorer p50 ${result.score_p50_ms} ms, p99 ${result.score_p99_ms} ms; the emulator path alone (no scorer) p50 ${result.floor_p50_ms} ms, p99 ${result.floor_p99_ms} ms`);
+    say(`throughput: the scorer drained a backlog at ${result.max_eps} orders/s using ${result.cpu_us_per_order} µs of CPU per order (targets on 2 cores: p99 <= 50 ms, max_eps >= 1000)`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     for (const c of children) c.kill('SIGTERM');
