@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { parse } from 'yaml';
 
 /**
  * No Docker engine here, so the images are checked for what a wrong Dockerfile would get wrong:
@@ -72,5 +73,14 @@ describe('.dockerignore', () => {
   });
   it('keeps what the images need: the topology and the generated schemas', () => {
     expect(lines.some((l) => /^(infra|contracts)\/?$|topology|generated/.test(l))).toBe(false);
+  });
+});
+
+describe('infra/cloudbuild.yaml', () => {
+  const build = parse(read('infra/cloudbuild.yaml')) as { steps: Array<{ id: string; args: string[] }>; images: string[] };
+  it.each([...services.map((s) => [s, `services/${s}/Dockerfile`]), ['fraud-scorer-gpu', 'services/fraud-scorer/Dockerfile.gpu']])('builds and pushes %s from %s', (image, dockerfile) => {
+    const step = build.steps.find((s) => s.id === image);
+    expect(step?.args).toEqual(expect.arrayContaining(['-f', dockerfile, `\${_REGION}-docker.pkg.dev/\${PROJECT_ID}/\${_REPOSITORY}/${image}:\${_TAG}`]));
+    expect(build.images).toContain(`\${_REGION}-docker.pkg.dev/\${PROJECT_ID}/\${_REPOSITORY}/${image}:\${_TAG}`);
   });
 });
