@@ -5,7 +5,8 @@ import { LocalBlobStore, type BlobStore } from '@commerce/blob-store';
 import type { SyntheticOrder } from '@commerce/synthetic';
 import { selectBackend } from './gnn/backend.js';
 import { loadModel, type LoadedModel } from './gnn/registry.js';
-import { GnnScorer } from './gnn-scorer.js';
+import { FUSED_BACKEND, GnnScorer } from './gnn-scorer.js';
+import { attachFusedEngine } from './gnn/fused.js';
 import { MemoryGraphStore } from './graph-store/memory-store.js';
 import { LabelBook } from './labels.js';
 import type { Score } from './scorer.js';
@@ -202,5 +203,28 @@ describe('GnnScorer', () => {
     expect(stats.modelVersion).toBe(`fraud-gnn@${v2}`);
     expect(stats.meanAbsDifference).toBeGreaterThan(0); // a different model scores differently
     await scorer.close();
+  }, 60_000);
+
+  it('with the fused engine attached, scores, reasons and rings equal those TF.js gives, and say fused-cpu', async () => {
+    const orders = stream.slice(0, 500);
+    const { scorer: viaTf } = await scorerOn(new LocalBlobStore({ root: mkdtempSync(join(tmpdir(), 'gnn-tf-')) }), await loadModel(blobs, { version: v1 }));
+    const { model: withFused } = await attachFusedEngine(await loadModel(blobs, { version: v1 }));
+    const { scorer: viaFused } = await scorerOn(new LocalBlobStore({ root: mkdtempSync(join(tmpdir(), 'gnn-fused-')) }), withFused);
+    const a = await scoreInOrder(viaTf, orders);
+    const b = await scoreInOrder(viaFused, orders);
+    expect(viaFused.backend).toBe(FUSED_BACKEND);
+    let explained = 0;
+    for (const o of orders) {
+      const x = a.get(o.event.orderId)!;
+      const y = b.get(o.event.orderId)!;
+      expect(y.backend).toBe(FUSED_BACKEND);
+      expect(Math.abs(x.score - y.score)).toBeLessThanOrEqual(2e-4);
+      // Reasons near the minimum delta may differ by rounding; the leading ones must not.
+      expect(y.reasons.slice(0, 2).map((r) => r.code)).toEqual(x.reasons.slice(0, 2).map((r) => r.code));
+      if (x.reasons.some((r) => r.kind === 'entity')) explained += 1;
+    }
+    expect(explained).toBeGreaterThan(0);
+    await viaTf.close();
+    await viaFused.close();
   }, 60_000);
 });

@@ -233,7 +233,12 @@ export class GnnScorer implements Scorer {
       variants.push({ kind: 'feature', probe });
       subgraphs.push({ ...subgraph, rows });
     }
-    const results = await this.batcher.submitAll(subgraphs.map((s) => ({ subgraph: s })));
+    // The fused engine re-runs only the last two layers per variant; TF.js batches whole subgraphs.
+    const live = this.live;
+    const results: ReadonlyArray<{ probability: number }> =
+      live.fused && live.modelVersion === base.modelVersion
+        ? Array.from(live.fused.occlusions(subgraph, variants.map((v) => (v.kind === 'entity' ? { relation: v.relation } : { column: F[v.probe.feature], value: v.probe.neutral }))), (probability) => ({ probability }))
+        : await this.batcher.submitAll(subgraphs.map((s) => ({ subgraph: s })));
     const reasons: ScoreReason[] = [];
     const drivers: Array<{ relation: (typeof OrderRelations)[number]; key: string; delta: number }> = [];
     results.forEach((res, i) => {

@@ -146,10 +146,47 @@ export class FusedGnn {
       }
     }
     orderIn.set(xEntity, D);
+    return this.head(orderIn, hEntity);
+  }
+
+  /** Order layer, layer 2 and the output unit, from the order layer's input and the entity embeddings. */
+  private head(orderIn: Float64Array, hEntity: Float64Array): number {
+    const { D, R, H, w } = this;
     denseRelu(orderIn, D + R * D, w.w1o, w.b1o, 0, H, this.hOrder);
     this.hOrder.set(hEntity, H);
     denseRelu(this.hOrder, H + R * H, w.w2, w.b2, 0, H, this.h2);
     return output(this.h2, w.wOut, w.bOut[0]!);
+  }
+
+  /**
+   * Calibrated probabilities of one order with each variant applied, for explanations by
+   * occlusion: a relation's first-hop entity removed (with its second hop), or one of the order's
+   * own raw features set to another value. Exactly what `predict` gives for the edited subgraphs,
+   * but the entity embeddings are computed once and only the last two layers run per variant.
+   */
+  occlusions(s: Subgraph, variants: ReadonlyArray<{ readonly relation: number } | { readonly column: number; readonly value: number }>): Float32Array {
+    const { D, H } = this;
+    if (!this.graph) throw new RangeError('occlusions need the graph model');
+    this.logit(s);
+    const baseIn = this.orderIn.slice();
+    const baseEntity = this.hEntity.slice();
+    const orderIn = new Float64Array(baseIn.length);
+    const hEntity = new Float64Array(baseEntity.length);
+    const { a, b } = this.calibration;
+    const out = new Float32Array(variants.length);
+    variants.forEach((v, i) => {
+      orderIn.set(baseIn);
+      hEntity.set(baseEntity);
+      if ('relation' in v) {
+        orderIn.fill(0, D + v.relation * D, D + (v.relation + 1) * D);
+        hEntity.fill(0, v.relation * H, (v.relation + 1) * H);
+      } else {
+        // The order's own row is never all zeros (its type column is 1), so it is always normalised.
+        orderIn[v.column] = (v.value - this.normaliser.mean[v.column]!) / this.normaliser.std[v.column]!;
+      }
+      out[i] = sigmoid(a * this.head(orderIn, hEntity) + b);
+    });
+    return out;
   }
 }
 
