@@ -266,15 +266,24 @@ export class EntityGraph {
    * entity's sliding windows and ages are evaluated at `atMs`. Unknown nodes give zeros.
    */
   features(key: string, atMs: number): Float32Array {
-    const order = key.startsWith('order:') ? this.orders.get(key.slice('order:'.length)) : undefined;
-    if (order) return order.features.slice();
     const out = new Float32Array(FEATURE_DIM);
-    const node = this.nodes.get(key);
-    if (!node) return out;
-    out[NodeTypes.indexOf(node.type)] = 1;
-    this.fillEntityColumns(out, node, atMs);
-    out[F.log_amount_eur] = node.amounts.length > 0 ? Math.log1p(mean(node.amounts)) : 0;
+    this.writeFeatures(key, atMs, out);
     return out;
+  }
+
+  /** `features`, written into `out` (which must be zeros) at `offset`: the sampler fills one table without a copy per node. */
+  writeFeatures(key: string, atMs: number, out: Float32Array, offset = 0): void {
+    const order = key.startsWith('order:') ? this.orders.get(key.slice(6)) : undefined;
+    if (order) {
+      out.set(order.features, offset);
+      return;
+    }
+    const node = this.nodes.get(key);
+    if (!node) return;
+    const row = offset === 0 && out.length === FEATURE_DIM ? out : out.subarray(offset, offset + FEATURE_DIM);
+    row[NodeTypes.indexOf(node.type)] = 1;
+    this.fillEntityColumns(row, node, atMs);
+    row[F.log_amount_eur] = node.amounts.length > 0 ? Math.log1p(mean(node.amounts)) : 0;
   }
 
   private fillEntityColumns(out: Float32Array, node: NodeState, atMs: number): void {

@@ -67,14 +67,15 @@ export function sampleOrder(graph: EntityGraph, orderId: string, options: Partia
   if (!links || atMs === undefined) throw new RangeError(`order ${orderId} is not in the graph`);
   const keys: string[] = ['']; // row 0: null node
   const rowOf = new Map<string, number>();
-  const rowsList: Float32Array[] = [new Float32Array(FEATURE_DIM)];
+  // At most: the null row, the order, one entity per relation and `fanout` orders behind each.
+  const table = new Float32Array((2 + OrderRelations.length * (1 + fanout)) * FEATURE_DIM);
   const row = (key: string): number => {
     let r = rowOf.get(key);
     if (r === undefined) {
       r = keys.length;
       keys.push(key);
       rowOf.set(key, r);
-      rowsList.push(graph.features(key, atMs));
+      graph.writeFeatures(key, atMs, table, r * FEATURE_DIM);
     }
     return r;
   };
@@ -91,8 +92,7 @@ export function sampleOrder(graph: EntityGraph, orderId: string, options: Partia
       hop2[r * fanout + k] = row(`order:${o}`);
     });
   });
-  const rows = new Float32Array(rowsList.length * FEATURE_DIM);
-  rowsList.forEach((f, i) => rows.set(f, i * FEATURE_DIM));
+  const rows = table.slice(0, keys.length * FEATURE_DIM);
   return { orderId, rows, nodeKeys: keys, self, hop1, hop2, fanout };
 }
 
