@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { OrderPlacedEvent } from '@commerce/contracts';
 import { startBigtableEmulator, type RunningEmulator } from '@commerce/emulators';
 import { order } from '@commerce/testing';
-import { BigtableGraphStore } from '../src/domain/graph-store/bigtable-store.js';
+import { Bigtable } from '@google-cloud/bigtable';
+import { BigtableGraphStore, entityRowPrefix } from '../src/domain/graph-store/bigtable-store.js';
 
 // The real Bigtable emulator (installed with the gcloud SDK), started for this file.
 let emulator: RunningEmulator;
@@ -72,6 +73,28 @@ describe('BigtableGraphStore against the Bigtable emulator', () => {
     for (const id of ['o-7', 'o-8', 'o-9', 'o-10']) expect(graph.hasOrder(id)).toBe(true);
     for (const id of ['o-1', 'o-2', 'o-3']) expect(graph.hasOrder(id)).toBe(false);
     expect(reader.stats()).toMatchObject({ store: 'bigtable', rowsRead: expect.any(Number) });
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
+  it('keeps a busy entity in one row per hour, so a hub never grows one row without bound, and still reads back its newest K across hours', async () => {
+    const table = `graph-${randomBytes(3).toString('hex')}`;
+    const writer = store(table, 5);
+    const g = await writer.open();
+    // 12 orders on one device over three hours (10:05 .. 12:55).
+    const minutes = [5, 20, 35, 50, 65, 80, 95, 110, 125, 140, 160, 175];
+    for (const [i, m] of minutes.entries()) await ingest(writer, g, onSharedDevice(i + 1, m));
+    const admin = new Bigtable({ projectId: 'test-project', apiEndpoint: emulator.host, metricsEnabled: false });
+    const [rows] = await admin.instance('fraud').table(table).getRows({ prefix: entityRowPrefix('device:d-shared') });
+    expect(rows.map((r) => r.id)).toHaveLength(3);
+    expect(rows.map((r) => Object.keys(r.data.o as object).length).sort()).toEqual([4, 4, 4]);
+    await admin.close();
+
+    const reader = store(table, 5);
+    const graph = await reader.open();
+    await reader.hydrate({ ...onSharedDevice(99, 180), userId: 'u-99' });
+    // The newest five by order time: the 12:xx hour's four and the last of 11:xx.
+    for (const id of ['o-8', 'o-9', 'o-10', 'o-11', 'o-12']) expect(graph.hasOrder(id)).toBe(true);
+    for (const id of ['o-1', 'o-4', 'o-7']) expect(graph.hasOrder(id)).toBe(false);
     await Promise.all([writer.close(), reader.close()]);
   });
 

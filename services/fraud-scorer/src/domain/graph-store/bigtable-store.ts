@@ -29,6 +29,17 @@ export interface BigtableGraphStoreOptions {
 const MAX_MS = 9_999_999_999_999;
 const qualifier = (atMs: number, orderId: string): string => `${String(MAX_MS - atMs).padStart(13, '0')}#${orderId}`;
 
+/**
+ * One row per entity per hour of order time (`e#<type>:<id>#<inverted hour>`), newest hour first.
+ * A single row per entity would grow without bound on hubs (a large merchant takes hundreds of
+ * thousands of orders a day, and Bigtable rows must stay well under 256 MB); an hour of a hub's
+ * orders is a few tens of MB at most, and the family's age rule drops old rows whole.
+ */
+const HOUR_MS = 3_600_000;
+const MAX_HOUR = 99_999_999;
+export const entityRowPrefix = (entityKey: string): string => `e#${entityKey}#`;
+const entityRow = (entityKey: string, atMs: number): string => `${entityRowPrefix(entityKey)}${String(MAX_HOUR - Math.floor(atMs / HOUR_MS)).padStart(8, '0')}`;
+
 /** The entity keys (`device:d-1`, ...) an order touches, the same ones the EntityGraph links it to. */
 export function orderEntityKeys(order: OrderPlacedEvent): Record<OrderRelation, string> {
   const ids = orderEntityIds(order);
@@ -37,9 +48,9 @@ export function orderEntityKeys(order: OrderPlacedEvent): Record<OrderRelation, 
 
 /**
  * Cloud Bigtable as the shared graph, for when one machine is not enough: every scorer instance
- * appends each order to the rows of the entities it touches (row `e#<type>:<id>`, one cell per
- * order, newest first), and before scoring reads back the most recent K orders of each entity the
- * new order touches and folds them into its local working set. Writes are append-only cells, so
+ * appends each order to the rows of the entities it touches (row `e#<type>:<id>#<hour>`, one cell
+ * per order, newest first), and before scoring reads back the most recent K orders of each entity
+ * the new order touches and folds them into its local working set. Writes are append-only cells, so
  * two instances updating the same device at once cannot lose each other's orders.
  *
  * What the working set sees is each entity's last K orders (K = `recentPerEntity`), the same bound
@@ -81,16 +92,11 @@ export class BigtableGraphStore implements GraphStore {
   async hydrate(order: OrderPlacedEvent): Promise<void> {
     const graph = this.graph;
     if (!graph) throw new Error('BigtableGraphStore.hydrate before open');
-    const keys = Object.values(orderEntityKeys(order)).map((k) => `e#${k}`);
-    const [rows] = await this.table.getRows({ keys, filter: [{ row: { cellLimit: this.recent } }] });
-    this.counts.rowsRead += rows.length;
     const found = new Map<string, OrderPlacedEvent>();
-    for (const row of rows) {
-      const cells = (row.data as Record<string, Record<string, Array<{ value: string | Buffer }>>>)[this.family] ?? {};
-      for (const versions of Object.values(cells)) {
-        const value = versions[0]?.value;
-        if (value === undefined) continue;
-        const past = JSON.parse(Buffer.isBuffer(value) ? value.toString('utf8') : value) as OrderPlacedEvent;
+    const perEntity = await Promise.all(Object.values(orderEntityKeys(order)).map((k) => this.recentOrdersOf(k)));
+    for (const values of perEntity) {
+      for (const value of values) {
+        const past = JSON.parse(value) as OrderPlacedEvent;
         if (past.orderId !== order.orderId && !graph.hasOrder(past.orderId)) found.set(past.orderId, past);
       }
     }
@@ -100,12 +106,34 @@ export class BigtableGraphStore implements GraphStore {
     this.counts.ordersHydrated += past.length;
   }
 
+  /**
+   * The newest K orders of an entity (JSON), reading its hourly rows newest first and stopping as
+   * soon as K are in hand: a hub costs one or two rows, a quiet shopper as many as it takes.
+   */
+  private recentOrdersOf(entityKey: string): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const out: string[] = [];
+      const stream = this.table.createReadStream({ prefix: entityRowPrefix(entityKey), filter: [{ row: { cellLimit: this.recent } }] });
+      stream.on('data', (row: { data: Record<string, Record<string, Array<{ value: string | Buffer }>>> }) => {
+        this.counts.rowsRead += 1;
+        if (out.length >= this.recent) return; // rows already on their way after end()
+        for (const versions of Object.values(row.data[this.family] ?? {})) {
+          const value = versions[0]?.value;
+          if (value !== undefined && out.length < this.recent) out.push(Buffer.isBuffer(value) ? value.toString('utf8') : value);
+        }
+        if (out.length >= this.recent) stream.end();
+      });
+      stream.on('error', reject);
+      stream.on('end', () => resolve(out));
+    });
+  }
+
   async commit(order: OrderPlacedEvent): Promise<void> {
     const atMs = Date.parse(order.placedAt);
     const value = JSON.stringify(order);
     const q = qualifier(atMs, order.orderId);
     const entries = Object.values(orderEntityKeys(order)).map((k) => ({
-      key: `e#${k}`,
+      key: entityRow(k, atMs),
       data: { [this.family]: { [q]: { value, timestamp: new Date(atMs) } } },
     }));
     await this.table.insert(entries);
