@@ -28,7 +28,12 @@ export function productImageStore(c: Pick<CreativeStudioConfig, 'PRODUCT_IMAGES_
 }
 
 /** Wiring only: stores, projections, provider, handlers, subscriptions, the HTTP surface. */
-export async function buildApp(deps: ServiceDeps<CreativeStudioConfig>, extras: ProviderExtras = {}): Promise<BuiltService> {
+export interface BuildExtras extends ProviderExtras {
+  /** Called with the time each lookbook took, publish included (benchmarks). */
+  readonly onLookbook?: (ms: number) => void;
+}
+
+export async function buildApp(deps: ServiceDeps<CreativeStudioConfig>, extras: BuildExtras = {}): Promise<BuiltService> {
   const { config: c, bus, metricsRegistry: registers } = deps;
   const blobs = createBlobStore(c.BLOB_STORE_URL);
   const images = productImageStore(c, blobs);
@@ -71,6 +76,7 @@ export async function buildApp(deps: ServiceDeps<CreativeStudioConfig>, extras: 
         bus,
         campaigns,
         concurrency: c.LOOKBOOK_CONCURRENCY,
+        ...(extras.onLookbook ? { onLookbook: extras.onLookbook } : {}),
         lookbooks: {
           blobs,
           prefix: c.LOOKBOOK_PREFIX,

@@ -160,13 +160,13 @@ export async function renderPage(spec: PageSpec, tiles: TileCache): Promise<Buff
   const base = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${svg}</svg>`);
   // The SVG is rasterised first, then the photos go on top of their cards.
   const raster = await sharp(base).png().toBuffer();
-  return sharp(raster).composite(overlays).webp({ quality: 78, effort: 2 }).toBuffer();
+  return sharp(raster).composite(overlays).webp({ quality: 78, effort: 0 }).toBuffer();
 }
 
 /** The pages as one looping animated WebP, `frameMs` per page (the local "video"). */
 export async function slideshow(frames: readonly Buffer[], frameMs: number, width: number): Promise<Buffer> {
-  const scaled = await Promise.all(frames.map((f) => sharp(f).resize({ width }).png({ compressionLevel: 1 }).toBuffer()));
+  const scaled = await Promise.all(frames.map((f) => sharp(f).resize({ width }).png({ compressionLevel: 0 }).toBuffer()));
   return sharp(scaled, { join: { animated: true } })
-    .webp({ quality: 70, effort: 2, loop: 0, delay: scaled.map(() => frameMs) })
+    .webp({ quality: 70, effort: 0, loop: 0, delay: scaled.map(() => frameMs) })
     .toBuffer();
 }

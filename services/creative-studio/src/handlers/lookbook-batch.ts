@@ -12,6 +12,7 @@ export interface LookbookBatchDeps {
   /** Lookbooks rendered at once within the batch. */
   readonly concurrency: number;
   readonly now?: () => Date;
+  readonly onLookbook?: (ms: number) => void;
   readonly metrics: { lookbooks: Counter<'outcome'>; seconds: Histogram; cost: Counter<'currency'> };
 }
 
@@ -66,7 +67,9 @@ export function createLookbookBatchHandler(deps: LookbookBatchDeps): Handler<Loo
             outcomes[i] = created ? outcome : ((await deps.campaigns.shopperOutcome(plan.campaignId, s.shopperId)) ?? outcome);
             deps.metrics.lookbooks.inc({ outcome: outcome.status === 'ready' ? 'ready' : outcome.reason });
             if (outcome.costMinor > 0) deps.metrics.cost.inc({ currency: plan.request.budget.currency }, outcome.costMinor);
-            deps.metrics.seconds.observe((performance.now() - t0) / 1000);
+            const ms = performance.now() - t0;
+            deps.metrics.seconds.observe(ms / 1000);
+            deps.onLookbook?.(ms);
           }
         }),
       );
