@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { FraudAlert, ImageEnhanced, OrderPlaced, OrderScored, type ImageEnhancedEvent, type OrderPlacedEvent } from '@commerce/contracts';
+import { CampaignCompleted, CampaignRequested, FraudAlert, ImageEnhanced, LookbookReady, OrderPlaced, OrderScored, ProductUpdated, type CampaignCompletedEvent, type ImageEnhancedEvent, type LookbookReadyEvent, type OrderPlacedEvent } from '@commerce/contracts';
+import { writeProductImages } from '@commerce/creative-studio';
 import { DEMO_BUCKET, announceDemoSamples, beforeAfterSheet } from '@commerce/image-enhancer';
 import { canConnect, findRepoRoot, parseHostPort, startPubSubEmulator, type RunningEmulator } from '@commerce/emulators';
 import { PubSubEventBus, createPubSubClient } from '@commerce/event-kit';
@@ -25,6 +26,8 @@ const consoleToken = randomBytes(16).toString('hex');
 const SERVICES: ReadonlyArray<{ name: string; port: number; env?: () => Record<string, string> }> = [
   { name: 'fraud-scorer', port: 8081 },
   { name: 'image-enhancer', port: 8082, env: () => ({ BLOB_STORE_URL: imageStoreUrl }) },
+  // Lookbooks in the demo's blob store; product photos from the image bucket the enhancer serves.
+  { name: 'creative-studio', port: 8083, env: () => ({ PRODUCT_IMAGES_URL: imageStoreUrl, PRODUCT_IMAGES_BUCKET: PRODUCT_BUCKET, PAGE_WIDTH_PX: '720', PAGE_HEIGHT_PX: '900' }) },
   { name: 'event-archiver', port: 8090 },
   {
     name: 'ops-console',
@@ -52,9 +55,10 @@ const opts = new Command()
   .option('--blobs <dir>', 'blob store directory (models, graph journal, labels, images, archive)', '.tmp/demo/blobs')
   .option('--train-orders <n>', 'orders in the world the fraud model is trained on (first run only)', (v) => Number(v), 10_000)
   .option('--train-epochs <n>', 'training epochs (first run only)', (v) => Number(v), 8)
+  .option('--campaign-shoppers <n>', 'shoppers in the creative studio campaign', (v) => Number(v), 1000)
   .option('--history <n>', "earlier orders of the same world the scorer's graph starts with", (v) => Number(v), 4000)
   .parse()
-  .opts<{ once: boolean; orders: number; rate: number; seed: number; history: number; trainOrders: number; trainEpochs: number; blobs: string }>();
+  .opts<{ once: boolean; orders: number; rate: number; seed: number; history: number; trainOrders: number; trainEpochs: number; blobs: string; campaignShoppers: number }>();
 
 const root = findRepoRoot() ?? process.cwd();
 const logDir = join(root, '.tmp', 'demo');
@@ -86,6 +90,8 @@ async function startEmulator(): Promise<string> {
 
 /** Product images: one local directory per bucket, as the enhancer maps `gs://{bucket}` in production. */
 const imageStoreUrl = join(logDir, 'images', '{bucket}');
+/** The catalogue's photos (generated per product) live in this bucket. */
+const PRODUCT_BUCKET = 'shop-product-images';
 
 /** Everything the services keep (models, graph journal, labels, images, archive) lives here for the demo. */
 const blobDir = resolve(root, opts.blobs);
@@ -99,7 +105,8 @@ async function prepareFraudModel(history: readonly OrderPlacedEvent[]): Promise<
   const blobs = createBlobStore(blobDir);
   // The archive too: the emulator numbers message ids from 1 again, and the archiver (rightly, for
   // Pub/Sub, whose ids are unique) keeps one copy per message id.
-  for (const prefix of ['fraud-scorer/graph/', 'labels/fraud/', 'archive/']) {
+  // The creative studio's projections and lookbooks too: its profiles are built from this run's traffic.
+  for (const prefix of ['fraud-scorer/graph/', 'labels/fraud/', 'archive/', 'creative-studio/', 'lookbooks/']) {
     for (let page = await blobs.list(prefix); ; page = await blobs.list(prefix, { pageToken: page.nextPageToken! })) {
       for (const item of page.items) await blobs.delete(item.key);
       if (!page.nextPageToken) break;
@@ -219,6 +226,14 @@ async function main(): Promise<void> {
   ];
   await Promise.all(monitors.map((m) => m.ready));
 
+  // The catalogue the shoppers buy from, with a generated photo per product image, announced as
+  // product-updated: the creative studio projects it, and the order traffic below builds its profiles.
+  const t0Catalogue = Date.now();
+  const products = world.products();
+  const photos = await writeProductImages(createBlobStore(imageStoreUrl.replace('{bucket}', PRODUCT_BUCKET)), products, { width: 480 });
+  await Promise.all(products.map((p) => bus.publish(ProductUpdated, p)));
+  stage('Catalogue published', true, `${products.length} product-updated events, ${photos.length} photos generated in ${((Date.now() - t0Catalogue) / 1000).toFixed(1)} s (.tmp/demo/images/${PRODUCT_BUCKET})`);
+
   const bar = new cliProgress.SingleBar(
     {
       format: ' traffic {bar} {percentage}% | published {value}/{total} | scored {scored} | {rate} orders/s | ETA {eta_formatted}',
@@ -291,6 +306,55 @@ async function main(): Promise<void> {
   }
   stage('Events archived', archived >= archivedExpected, `${archived} events in ${opts.blobs}/…/archive (orders, scores, alerts, images), hourly segments with manifests`);
 
+  // The creative studio: a campaign for the shoppers the traffic brought (and others of the world,
+  // cold starts, up to --campaign-shoppers), rendered in batches, watched on demo-monitor subscriptions.
+  const studio = SERVICES.find((s) => s.name === 'creative-studio')!;
+  for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+    if ((await metric(studio.port, 'creative_studio_projection_updates_total{projection="profiles"')) >= orders.length - publishFailures) break;
+  }
+  const audience = [...new Set([...orders.map((o) => o.event.userId), ...world.shoppers().map((s) => s.userId)])].slice(0, opts.campaignShoppers);
+  const campaignId = 'c-demo-new-season';
+  const lookbooks: LookbookReadyEvent[] = [];
+  let campaignDone: CampaignCompletedEvent | undefined;
+  const studioMonitors = [
+    bus.subscribe(LookbookReady, 'lookbook-ready.demo-monitor', async (e) => void lookbooks.push(e)),
+    bus.subscribe(CampaignCompleted, 'campaign-completed.demo-monitor', async (e) => {
+      if (e.campaignId === campaignId) campaignDone = e;
+    }),
+  ];
+  await Promise.all(studioMonitors.map((m) => m.ready));
+  const t0Campaign = Date.now();
+  await bus.publish(CampaignRequested, {
+    ...CampaignRequested.example,
+    campaignId,
+    name: 'New season',
+    theme: 'new season',
+    brief: 'Personal picks for the new season, built around what each shopper already buys.',
+    audience: { shopperIds: audience },
+    formats: ['image', 'video'],
+    locale: 'sv-SE',
+    budget: { value: 0, currency: 'SEK' },
+    requestedBy: 'demo',
+    requestedAt: new Date().toISOString(),
+  });
+  const lbBar = new cliProgress.SingleBar({ format: ' lookbooks {bar} {percentage}% | {value}/{total} | {rate} lookbooks/s', noTTYOutput: true, notTTYSchedule: 5000, hideCursor: true }, cliProgress.Presets.shades_classic);
+  lbBar.start(audience.length, 0, { rate: 0 });
+  for (const until = Date.now() + 30 * 60_000; !campaignDone && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+    lbBar.update(lookbooks.length, { rate: (lookbooks.length / ((Date.now() - t0Campaign) / 1000)).toFixed(1) });
+  }
+  lbBar.update(lookbooks.length);
+  lbBar.stop();
+  const lookbookSeconds = (Date.now() - t0Campaign) / 1000;
+  const example = lookbooks[0];
+  const done = campaignDone as CampaignCompletedEvent | undefined;
+  stage(
+    'Lookbooks made',
+    done !== undefined && done.lookbooksReady + done.failures === audience.length && done.lookbooksReady > 0,
+    done
+      ? `${done.lookbooksReady}/${done.shoppersTargeted} lookbooks in ${lookbookSeconds.toFixed(1)} s (${(done.lookbooksReady / lookbookSeconds).toFixed(1)}/s), ${done.failures} failures${done.failures ? ` ${JSON.stringify(done.failureReasons)}` : ''}; one campaign-completed`
+      : `campaign-completed not seen within 30 minutes (${lookbooks.length} lookbook-ready so far); see .tmp/demo/creative-studio.log`,
+  );
+
   // What a person wants to know: how fast, what was decided, and how good it was.
   const sorted = latenciesMs.sort((a, b) => a - b);
   const count = (d: string): number => [...decisions.values()].filter((x) => x === d).length;
@@ -314,6 +378,12 @@ async function main(): Promise<void> {
   say(`  cold starts    ${coldStarts} orders from shoppers seen for the first time, scored and marked as such`);
   say(`  redeliveries   ${duplicates} duplicate deliveries skipped by idempotency`);
   say(`  images         ${opsApplied.join('; ')}`);
+  if (example) {
+    const shopperPath = `${encodeURIComponent(campaignId)}/${encodeURIComponent(example.shopperId)}`;
+    say(`  lookbooks      ${lookbooks.length} for campaign ${campaignId} under ${opts.blobs}/objects/lookbooks.d/${campaignId}.d/<shopper>.d/ (index.html, page-N.webp, slideshow.webp, manifest.json)`);
+    say(`  a lookbook     http://127.0.0.1:${studio.port}/lookbooks/${shopperPath}/  ("${example.title}", ${example.productIds.length} products); file ${resolve(blobDir, 'objects', 'lookbooks.d', `${campaignId}.d`, `${example.shopperId}.d`, 'index.html')}`);
+    say(`  campaign       http://127.0.0.1:${studio.port}/campaigns/${campaignId}`);
+  }
   say(`  ops console    http://127.0.0.1:8095 (token ${consoleToken}): topics, dead letters, archive, replay, fraud rings`);
   const failed = stages.filter((s) => !s.ok);
   say(failed.length === 0 ? '\nAll stages passed.' : `\n${failed.length} stage(s) FAILED: ${failed.map((s) => s.name).join(', ')}`);

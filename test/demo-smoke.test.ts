@@ -14,7 +14,7 @@ describe('make demo ONCE=1', () => {
     }
     const env = { ...process.env, NODE_OPTIONS: '' };
     delete env['PUBSUB_EMULATOR_HOST']; // the demo starts and stops its own emulator, as for a newcomer
-    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/demo.ts', '--once', '--orders', '300', '--rate', '150', '--history', '1500', '--train-orders', '3000', '--train-epochs', '2', '--blobs', mkdtempSync(join(tmpdir(), 'demo-smoke-'))], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'scripts/demo.ts', '--once', '--orders', '300', '--rate', '150', '--history', '1500', '--train-orders', '3000', '--train-epochs', '2', '--campaign-shoppers', '60', '--blobs', mkdtempSync(join(tmpdir(), 'demo-smoke-'))], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -25,5 +25,6 @@ describe('make demo ONCE=1', () => {
     expect(out).toContain('All stages passed.');
     expect(out).toMatch(/detection\s+caught \d+\/\d+ fraudulent orders/);
     expect(out).toMatch(/✔ Fraud model\s+(trained )?fraud-gnn@/);
+    expect(out).toMatch(/✔ Lookbooks made\s+\d+\/60 lookbooks/);
   }, 300_000);
 });

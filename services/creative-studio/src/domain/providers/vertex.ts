@@ -95,7 +95,7 @@ export class GenAiVertexClient implements VertexClient {
   async video(prompt: string, outputGcsUri: string, seconds: number, signal: AbortSignal): Promise<Generated<{ uri: string; mimeType: string }>> {
     let op;
     try {
-      op = await this.ai.models.generateVideos({ model: this.o.videoModel, prompt, config: { numberOfVideos: 1, durationSeconds: seconds, aspectRatio: '9:16', outputGcsUri, abortSignal: signal } });
+      op = await this.ai.models.generateVideos({ model: this.o.videoModel, source: { prompt }, config: { numberOfVideos: 1, durationSeconds: seconds, aspectRatio: '9:16', outputGcsUri, abortSignal: signal } });
       while (!op.done) {
         await this.clock.sleep(this.o.videoPollMs, signal);
         op = await this.ai.operations.getVideosOperation({ operation: op, config: { abortSignal: signal } });
