@@ -317,7 +317,9 @@ async function main(): Promise<void> {
   const lookbooks: LookbookReadyEvent[] = [];
   let campaignDone: CampaignCompletedEvent | undefined;
   const studioMonitors = [
-    bus.subscribe(LookbookReady, 'lookbook-ready.demo-monitor', async (e) => void lookbooks.push(e)),
+    bus.subscribe(LookbookReady, 'lookbook-ready.demo-monitor', async (e) => {
+      if (e.campaignId === campaignId) lookbooks.push(e);
+    }),
     bus.subscribe(CampaignCompleted, 'campaign-completed.demo-monitor', async (e) => {
       if (e.campaignId === campaignId) campaignDone = e;
     }),
@@ -327,8 +329,8 @@ async function main(): Promise<void> {
   await bus.publish(CampaignRequested, {
     ...CampaignRequested.example,
     campaignId,
-    name: 'New season',
-    theme: 'new season',
+    name: 'Ny säsong',
+    theme: 'nya säsong',
     brief: 'Personal picks for the new season, built around what each shopper already buys.',
     audience: { shopperIds: audience },
     formats: ['image', 'video'],

@@ -104,11 +104,12 @@ export function formatPrice(price: { value: number; currency: string }, locale: 
   }
 }
 
-/** The most common category of a look's products. */
+/** The most common category of a look's products; on a tie the first (the look's anchor garment). */
 function dominant(items: CopyInput['looks'][number]['items']): string | undefined {
   const counts = new Map<string, number>();
   for (const { product } of items) counts.set(product.category, (counts.get(product.category) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  // Map iteration follows insertion, and the sort is stable: equal counts keep the items' order.
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 export function templateCopy(input: CopyInput): LookbookCopy {
