@@ -166,6 +166,8 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     if (--this.working === 0) this.idle?.();
   };
   private consecutiveErrors = 0;
+  /** Ordered subscriptions: per ordering key, the chain of its messages still to finish. */
+  private readonly lanes = new Map<string, { tail: Promise<void>; queued: number; blocked: boolean }>();
 
   constructor(
     private readonly bus: PubSubEventBus,
@@ -247,10 +249,35 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
       return;
     }
     this.working++;
-    void this.handle(m).then(this.workDone);
+    const key = m.orderingKey;
+    if (!key) {
+      void this.handle(m).then(this.workDone);
+      return;
+    }
+    // Ordered subscription: the broker may hand over several messages of one key at once, so the
+    // key's handlers run one after another, in delivery order. After a nack the broker redelivers
+    // that message and everything after it in the key, so what is queued behind it here is nacked
+    // unstarted rather than allowed to overtake it.
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { tail: Promise.resolve(), queued: 0, blocked: false }));
+    const l = lane;
+    l.queued += 1;
+    l.tail = l.tail
+      .then(async () => {
+        if (l.blocked || this.closing) {
+          m.nack();
+          this.dispatcher?.settled('nacked', this.closing ? 'SHUTTING_DOWN' : 'ORDERING_KEY_BLOCKED');
+          return;
+        }
+        if ((await this.handle(m)) === 'nacked') l.blocked = true;
+      })
+      .finally(() => {
+        if (--l.queued === 0) this.lanes.delete(key); // the next delivery of the key starts a fresh lane
+        this.workDone();
+      });
   }
 
-  private async handle(m: Message): Promise<void> {
+  private async handle(m: Message): Promise<'acked' | 'nacked'> {
     const d = this.dispatcher!;
     let outcome: Outcome;
     try {
@@ -272,21 +299,20 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
       case 'duplicate':
         m.ack();
         d.settled(outcome.kind === 'ack' ? 'acked' : 'duplicate');
-        return;
+        return 'acked';
       case 'nack':
         m.nack();
         d.settled('nacked', outcome.code);
-        return;
+        return 'nacked';
       case 'dead-letter':
-        await this.deadLetter(m, outcome);
-        return;
+        return this.deadLetter(m, outcome);
     }
   }
 
-  private async deadLetter(m: Message, o: Extract<Outcome, { kind: 'dead-letter' }>): Promise<void> {
+  private async deadLetter(m: Message, o: Extract<Outcome, { kind: 'dead-letter' }>): Promise<'acked' | 'nacked'> {
     if (this.deadLetterTopic === undefined) {
       m.nack();
-      return;
+      return 'nacked';
     }
     try {
       await this.bus.publishRaw(this.deadLetterTopic, m.data, {
@@ -303,10 +329,12 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
       });
       m.ack(); // only once the dead letter is safely on its topic
       this.dispatcher!.settled('dead-lettered', o.code);
+      return 'acked';
     } catch (err) {
       this.log.error({ err, messageId: m.id }, 'could not publish to the dead-letter topic; nacking so nothing is lost');
       m.nack();
       this.dispatcher!.settled('nacked', 'DEAD_LETTER_PUBLISH_FAILED');
+      return 'nacked';
     }
   }
 
