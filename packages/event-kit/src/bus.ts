@@ -20,6 +20,13 @@ export interface EventContext {
   readonly logger: Logger;
   /** Aborted when shutdown is about to give up on this handler; long work should stop and throw. */
   readonly signal: AbortSignal;
+  /**
+   * Ordered subscriptions run a key's messages one at a time. A handler whose order-sensitive part
+   * is done before the rest (the fraud scorer has folded the order into its graph; what remains is
+   * publishing and making it durable) calls this to let the key's next message start now. Its own
+   * ack still waits for it to resolve. A no-op on unordered subscriptions and after the first call.
+   */
+  releaseOrderingKey?(): void;
 }
 
 /**

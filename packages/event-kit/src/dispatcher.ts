@@ -17,6 +17,8 @@ export interface Delivery {
   readonly publishTime: Date;
   readonly orderingKey: string | undefined;
   readonly deliveryAttempt: number;
+  /** Ordered transports: lets the next message of the key start (see EventContext.releaseOrderingKey). */
+  readonly releaseOrderingKey?: () => void;
 }
 
 /** What the transport must do with the message. */
@@ -164,6 +166,7 @@ export class Dispatcher {
 
 }
 
+const noop = (): void => undefined;
 const ACK: Outcome = { kind: 'ack' };
 const DUPLICATE: Outcome = { kind: 'duplicate' };
 
@@ -177,6 +180,7 @@ class MessageContext implements EventContext {
   readonly attributes: Readonly<Record<string, string>>;
   readonly orderingKey: string | undefined;
   readonly signal: AbortSignal;
+  readonly releaseOrderingKey: () => void;
   private traceValue: TraceContext | undefined | null = null;
   private loggerValue: Logger | undefined;
 
@@ -189,6 +193,7 @@ class MessageContext implements EventContext {
     this.attributes = d.attributes;
     this.orderingKey = d.orderingKey;
     this.signal = o.signal;
+    this.releaseOrderingKey = d.releaseOrderingKey ?? noop;
   }
 
   get trace(): TraceContext | undefined {

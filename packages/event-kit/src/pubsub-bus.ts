@@ -262,22 +262,36 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     if (!lane) this.lanes.set(key, (lane = { tail: Promise.resolve(), queued: 0, blocked: false }));
     const l = lane;
     l.queued += 1;
-    l.tail = l.tail
-      .then(async () => {
-        if (l.blocked || this.closing) {
-          m.nack();
-          this.dispatcher?.settled('nacked', this.closing ? 'SHUTTING_DOWN' : 'ORDERING_KEY_BLOCKED');
-          return;
-        }
-        if ((await this.handle(m)) === 'nacked') l.blocked = true;
-      })
-      .finally(() => {
-        if (--l.queued === 0) this.lanes.delete(key); // the next delivery of the key starts a fresh lane
-        this.workDone();
-      });
+    const finish = (): void => {
+      if (--l.queued === 0 && this.lanes.get(key) === l) this.lanes.delete(key); // the next delivery starts a fresh lane
+      this.workDone();
+    };
+    l.tail = l.tail.then(
+      () =>
+        new Promise<void>((next) => {
+          if (l.blocked || this.closing) {
+            m.nack();
+            this.dispatcher?.settled('nacked', this.closing ? 'SHUTTING_DOWN' : 'ORDERING_KEY_BLOCKED');
+            next();
+            finish();
+            return;
+          }
+          let released = false;
+          const release = (): void => {
+            if (released) return;
+            released = true;
+            next();
+          };
+          void this.handle(m, release).then((result) => {
+            if (result === 'nacked') l.blocked = true;
+            release();
+            finish();
+          });
+        }),
+    );
   }
 
-  private async handle(m: Message): Promise<'acked' | 'nacked'> {
+  private async handle(m: Message, releaseOrderingKey?: () => void): Promise<'acked' | 'nacked'> {
     const d = this.dispatcher!;
     let outcome: Outcome;
     try {
@@ -288,6 +302,7 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
         publishTime: m.publishTime,
         orderingKey: m.orderingKey || undefined,
         deliveryAttempt: m.deliveryAttempt || 1,
+        ...(releaseOrderingKey ? { releaseOrderingKey } : {}),
       });
     } catch (err) {
       // The pipeline itself failed (e.g. the processed-ids store): retry later.

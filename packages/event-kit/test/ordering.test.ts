@@ -76,4 +76,32 @@ describe('ordered subscriptions against the emulator', () => {
       await pubsub.close();
     }
   });
+
+  it('a handler that releases its key early lets the next message of the key start while it finishes', async () => {
+    const projectId = uniqueProject('ordering-release');
+    const pubsub = await provisioned(projectId, orderTopology('ledger', { ordering: true }));
+    const bus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId, emulatorHost: emulatorHost() }), source: 'test' });
+    const log: string[] = [];
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    await bus.subscribe(OrderPlaced, SUB, async (e, ctx) => {
+      log.push(`start ${e.orderId}`);
+      if (e.orderId === 'o-0') {
+        ctx.releaseOrderingKey?.(); // the order-sensitive part is done
+        await gate; // e.g. publishing and making the effect durable
+      }
+      log.push(`end ${e.orderId}`);
+    }).ready;
+    try {
+      await Promise.all([0, 1].map((i) => bus.publish(OrderPlaced, order(i, 'u-same'))));
+      await until(() => log.includes('end o-1'), 30_000, 'o-1 to finish while o-0 waits');
+      expect(log).toEqual(['start o-0', 'start o-1', 'end o-1']);
+      openGate();
+      await until(() => log.includes('end o-0'), 30_000, 'o-0 to finish');
+    } finally {
+      openGate();
+      await bus.close();
+      await pubsub.close();
+    }
+  });
 });

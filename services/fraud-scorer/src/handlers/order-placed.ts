@@ -29,6 +29,9 @@ export function createOrderPlacedHandler(deps: OrderPlacedDeps) {
   return async (order: OrderPlacedEvent, ctx: EventContext): Promise<void> => {
     const started = performance.now();
     const s = await deps.scorer.score(order);
+    // The order is in the graph now, which is all the shopper's next order needs: it may start
+    // while this one publishes and is made durable (this message is still acked only after that).
+    ctx.releaseOrderingKey?.();
     const pick = (k: keyof Thresholds): number => deps.thresholds[k] ?? s.thresholds?.[k] ?? deps.defaults[k];
     const t: Thresholds = { review: pick('review'), decline: pick('decline'), alert: pick('alert') };
     const decision = decide(s.score, t);
