@@ -90,7 +90,7 @@ resource "google_storage_bucket_iam_member" "vertex_writes_videos" {
 }
 
 resource "google_bigtable_table_iam_member" "fraud_scorer_graph" {
-  instance_name = google_bigtable_instance.fraud.name
+  instance      = google_bigtable_instance.fraud.name # "instance" in provider 6.x (instance_name is the table and gc-policy spelling)
   table         = google_bigtable_table.fraud_graph.name
   role          = "roles/bigtable.user"
   member        = "serviceAccount:${google_service_account.service["fraud-scorer"].email}"
