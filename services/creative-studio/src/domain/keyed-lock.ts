@@ -1,7 +1,8 @@
 /**
- * One task at a time per key, in arrival order. The event kit runs handlers concurrently even
- * for messages of one ordering key (Pub/Sub orders delivery, not completion), so a
- * read-modify-write of one shopper's profile must queue behind the previous one here.
+ * One task at a time per key, in arrival order. The event kit already runs one handler per
+ * ordering key at a time on ordered subscriptions; this also covers the unordered
+ * `image-enhanced` path and callers outside a subscription (tools, tests), whose
+ * read-modify-writes of one object must queue behind each other.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();

@@ -14,8 +14,8 @@ import { CoPurchaseIndex, Popularity, foldOrder, type CatalogueProduct, type Sho
  *   co-purchase signals (written create-only, so a redelivery changes nothing);
  * - `images/<hash of the image key>.json`: the best enhanced variant of a product photo, from image-enhanced.
  *
- * Read-modify-write of a profile is serialised per key in the process (KeyedLock: the kit runs
- * handlers of one ordering key concurrently), and across instances Pub/Sub delivers one ordering
+ * Read-modify-write of a profile is serialised per key in the process (the kit runs one handler
+ * per ordering key at a time; KeyedLock also covers image-enhanced and direct callers), and across instances Pub/Sub delivers one ordering
  * key (userId for orders, productId for products) to one subscriber at a time in practice. Limits: the blob store has no compare-and-swap here, so
  * two instances racing on one key outside that guarantee (e.g. a redelivery after a lease
  * expired) can lose an update until the next event for it; audience resolution and signals scan
