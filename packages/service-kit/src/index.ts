@@ -7,5 +7,5 @@ export { REDACTED_PATHS, createLogger } from './logger.js';
 export type { LoggerSettings } from './logger.js';
 export { exitOnStartupFailure, runService } from './server.js';
 export type { BuiltService, RunServiceSpec, ServiceDeps } from './server.js';
-export { RateLimiter, backoffWithJitterMs, systemClock } from './rate-limit.js';
-export type { Clock } from './rate-limit.js';
+export { CloudCallError, RateLimiter, backoffWithJitterMs, isRetryableCloudError, systemClock } from './cloud-calls.js';
+export type { Clock } from './cloud-calls.js';

@@ -5,6 +5,7 @@ import { safeDecode, type DecodeLimits } from '../decode.js';
 import { enhanceLocal, type EnhanceOptions } from '../enhance.js';
 import { Op, planFor } from '../plan.js';
 import { fromRaw } from '../raw.js';
+import { CloudCallError, isRetryableCloudError } from '@commerce/service-kit';
 import { DailyBudget, RateLimiter, backoffWithJitterMs, systemClock, type Clock } from './limits.js';
 import type { EnhanceProvider, ProviderInput, ProviderOutput } from './provider.js';
 
@@ -30,18 +31,6 @@ export interface GenAiClientOptions {
   readonly fetch?: NonNullable<GenAiOptions['httpOptions']>['fetch'];
 }
 
-/** An HTTP status from the endpoint, kept so retry decisions can read it. */
-export class GeminiCallError extends Error {
-  override readonly name = 'GeminiCallError';
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
 /** Gemini 2.5 Flash Image on Vertex AI through @google/genai: generateContent with image output. */
 export class GenAiImageClient implements ImageEditClient {
   private readonly ai: GoogleGenAI;
@@ -65,13 +54,13 @@ export class GenAiImageClient implements ImageEditClient {
       });
     } catch (err) {
       const status = (err as { status?: unknown }).status;
-      throw new GeminiCallError(`generateContent failed: ${(err as Error).message}`, typeof status === 'number' ? status : undefined, { cause: err });
+      throw new CloudCallError(`generateContent failed: ${(err as Error).message}`, typeof status === 'number' ? status : undefined, { cause: err });
     }
     const parts = res.candidates?.[0]?.content?.parts ?? [];
     const inline = parts.find((p) => p.inlineData?.data)?.inlineData;
     if (!inline?.data) {
       const text = parts.map((p) => p.text ?? '').join(' ').trim();
-      throw new GeminiCallError(`the response has no image (finish reason ${res.candidates?.[0]?.finishReason ?? 'none'}${text ? `, text: ${text.slice(0, 200)}` : ''})`, undefined);
+      throw new CloudCallError(`the response has no image (finish reason ${res.candidates?.[0]?.finishReason ?? 'none'}${text ? `, text: ${text.slice(0, 200)}` : ''})`, undefined);
     }
     return { data: Buffer.from(inline.data, 'base64'), mimeType: inline.mimeType ?? 'image/png' };
   }
@@ -151,9 +140,8 @@ export class GeminiProvider implements EnhanceProvider {
         return await this.o.client.edit(png, 'image/png', REGENERATION_PROMPT, signal);
       } catch (err) {
         if (signal.aborted) throw new Error(`timed out after ${this.o.timeoutMs} ms (${attempt + 1} attempt(s))`, { cause: err });
-        const status = (err as GeminiCallError).status;
-        const retryable = status === undefined ? isNetworkError(err) : status === 429 || status >= 500;
-        if (!retryable || attempt + 1 >= this.o.maxAttempts) throw err;
+        const status = (err as CloudCallError).status;
+        if (!isRetryableCloudError(err) || attempt + 1 >= this.o.maxAttempts) throw err;
         const delay = backoffWithJitterMs(attempt, this.o.retryBaseMs, this.o.retryMaxMs, this.o.random);
         log.warn({ status, attempt: attempt + 1, delayMs: delay }, `gemini call failed, retrying: ${(err as Error).message}`);
         await this.clock.sleep(delay, signal).catch(() => {
@@ -169,9 +157,4 @@ export class GeminiProvider implements EnhanceProvider {
     log.warn({ reason }, `gemini regeneration not used, enhancing locally: ${reason}`);
     return this.o.fallback.enhance(input);
   }
-}
-
-function isNetworkError(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`;
-  return /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|network/i.test(text);
 }

@@ -1,7 +1,7 @@
 /**
- * Client-side limits for calls to paid or rate-limited cloud APIs (Gemini, Veo, Cloud Storage
- * listing): an injectable clock, a token bucket and jittered backoff. Shared by every service
- * that calls such an API, so each keeps only its own policy (budgets, what is retryable).
+ * Calls to paid or rate-limited cloud APIs (Gemini, Veo, Cloud Storage listing): an injectable
+ * clock, a token bucket, jittered backoff, and one rule for which failures are worth retrying.
+ * Shared by every service that calls such an API, so each keeps only its own policy (budgets).
  */
 
 /** Time source, injectable so budgets, rate limits and polling are testable without waiting. */
@@ -65,4 +65,24 @@ export class RateLimiter {
 /** Full jitter (AWS architecture blog): a random delay up to the capped exponential backoff. */
 export function backoffWithJitterMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt));
+}
+
+/** A failed cloud call, with the HTTP status when there was one, so retry decisions can read it. */
+export class CloudCallError extends Error {
+  override readonly name = 'CloudCallError';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Worth retrying: throttling (429), a server error (5xx), or a network failure without a status. */
+export function isRetryableCloudError(err: unknown): boolean {
+  const status = (err as { status?: unknown })?.status;
+  if (typeof status === 'number') return status === 429 || status >= 500;
+  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`;
+  return /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|network/i.test(text);
 }
