@@ -214,31 +214,19 @@ export class GnnScorer implements Scorer {
   /** Occlusion: the score again without each first-hop entity and with each telling feature made ordinary. */
   private async explain(order: OrderPlacedEvent, subgraph: Subgraph, base: BatchResult): Promise<{ reasons: ScoreReason[]; neighbourhood: Neighbourhood }> {
     const variants: Array<{ kind: 'entity'; relation: number } | { kind: 'feature'; probe: (typeof FEATURE_PROBES)[number] }> = [];
-    const subgraphs: Subgraph[] = [];
     OrderRelations.forEach((_, r) => {
-      if (subgraph.hop1[r] === 0) return;
-      const hop1 = subgraph.hop1.slice();
-      const hop2 = subgraph.hop2.slice();
-      hop1[r] = 0;
-      hop2.fill(0, r * subgraph.fanout, (r + 1) * subgraph.fanout);
-      variants.push({ kind: 'entity', relation: r });
-      subgraphs.push({ ...subgraph, hop1, hop2 });
+      if (subgraph.hop1[r] !== 0) variants.push({ kind: 'entity', relation: r });
     });
     const selfRow = subgraph.self * DIM;
     for (const probe of FEATURE_PROBES) {
-      const column = F[probe.feature];
-      if (Math.abs(subgraph.rows[selfRow + column]! - probe.neutral) < 1e-6) continue;
-      const rows = subgraph.rows.slice();
-      rows[selfRow + column] = probe.neutral;
-      variants.push({ kind: 'feature', probe });
-      subgraphs.push({ ...subgraph, rows });
+      if (Math.abs(subgraph.rows[selfRow + F[probe.feature]]! - probe.neutral) >= 1e-6) variants.push({ kind: 'feature', probe });
     }
-    // The fused engine re-runs only the last two layers per variant; TF.js batches whole subgraphs.
+    // The fused engine re-runs only the last two layers per variant; TF.js batches edited copies of the whole subgraph.
     const live = this.live;
     const results: ReadonlyArray<{ probability: number }> =
       live.fused && live.modelVersion === base.modelVersion
         ? Array.from(live.fused.occlusions(subgraph, variants.map((v) => (v.kind === 'entity' ? { relation: v.relation } : { column: F[v.probe.feature], value: v.probe.neutral }))), (probability) => ({ probability }))
-        : await this.batcher.submitAll(subgraphs.map((s) => ({ subgraph: s })));
+        : await this.batcher.submitAll(variants.map((v) => ({ subgraph: occluded(subgraph, v.kind === 'entity' ? { relation: v.relation } : { column: selfRow + F[v.probe.feature], value: v.probe.neutral }) })));
     const reasons: ScoreReason[] = [];
     const drivers: Array<{ relation: (typeof OrderRelations)[number]; key: string; delta: number }> = [];
     results.forEach((res, i) => {
@@ -355,6 +343,20 @@ export class GnnScorer implements Scorer {
     this.pendingLive?.model.dispose();
     this.pendingShadow?.model.dispose();
   }
+}
+
+/** A copy of `s` without one relation's entity (and its second hop), or with one raw value of the order changed. */
+function occluded(s: Subgraph, edit: { relation: number } | { column: number; value: number }): Subgraph {
+  if ('relation' in edit) {
+    const hop1 = s.hop1.slice();
+    const hop2 = s.hop2.slice();
+    hop1[edit.relation] = 0;
+    hop2.fill(0, edit.relation * s.fanout, (edit.relation + 1) * s.fanout);
+    return { ...s, hop1, hop2 };
+  }
+  const rows = s.rows.slice();
+  rows[edit.column] = edit.value;
+  return { ...s, rows };
 }
 
 function round(p: number): number {
