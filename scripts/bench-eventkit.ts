@@ -6,7 +6,9 @@
  * measures N / (first publish -> last ack). The raw consumer parses JSON and acks (what any
  * consumer must do); the kit also validates the contract on both sides, stamps and reads
  * CloudEvents attributes and traces, checks idempotency, classifies failures and keeps
- * Prometheus metrics. Runs alternate raw/kit to cancel drift. Last line: one JSON object.
+ * Prometheus metrics. Runs alternate raw/kit to cancel drift, on one warmed-up emulator with a
+ * fresh topic per run. Each run also reports CPU per message of this process and of the emulator,
+ * which says which of the two bounds the run. Last line: one JSON object.
  */
 import { OrderScored, type OrderScoredEvent } from '@commerce/contracts';
 import { liveGroupMembers, startPubSubEmulator } from '@commerce/emulators';
@@ -16,18 +18,23 @@ import type { Message, PubSub } from '@google-cloud/pubsub';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { availableParallelism } from 'node:os';
 import { Registry } from 'prom-client';
 
 const opts = new Command()
   .option('--messages <n>', 'messages per run', (v) => Number(v), 50_000)
-  .option('--runs <n>', 'runs per side (alternating)', (v) => Number(v), 3)
+  .option('--runs <n>', 'runs per side (alternating)', (v) => Number(v), 4)
   .option('--side <side>', 'raw, kit or both (one side alone is for profiling)', 'both')
+  .option('--cpu-profile <file>', 'write a CPU profile (.cpuprofile) of the measured runs, warm-up excluded')
   .parse()
-  .opts<{ messages: number; runs: number; side: 'raw' | 'kit' | 'both' }>();
+  .opts<{ messages: number; runs: number; side: 'raw' | 'kit' | 'both'; cpuProfile?: string }>();
 
 const BATCH = { maxMessages: 1000, maxMs: 10 } as const;
 const FLOW = 2000;
+/** Full-size runs per side before measuring; two brought the emulator's CPU per message to its steady level. */
+const WARMUP_RUNS = 2;
 const PROJECT = 'bench';
 
 /** An order-scored event of about 1 KB. */
@@ -54,6 +61,7 @@ const topology: TopologyFile = {
 };
 
 async function freshSubscription(admin: PubSub, name: string): Promise<void> {
+  await provision(admin, planTopology(topology, 'local'));
   await admin.topic('order-scored').createSubscription(name, {
     ackDeadlineSeconds: 60,
     deadLetterPolicy: { deadLetterTopic: `projects/${PROJECT}/topics/bench.dlq`, maxDeliveryAttempts: 5 },
@@ -65,28 +73,68 @@ interface RunResult {
   msgsPerS: number;
   /** This process's CPU (user + system) per message: the cost that does not depend on the emulator. */
   cpuMicrosPerMsg: number;
+  /** The emulator's CPU per message over the same window (publish, store, deliver, ack). */
+  emulatorCpuMicrosPerMsg: number;
   publishMsgsPerS: number;
   seconds: number;
 }
 
+/** CPU seconds (user + system) used so far by the emulator's processes (Linux /proc; 0 elsewhere). */
+function emulatorCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of emulatorPids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Exited, or no /proc.
+    }
+  }
+  return ticks / 100;
+}
+let emulatorPids: number[] = [];
+
 /**
- * A fresh emulator per run: one that has carried earlier runs slows down run after run
- * (measured: raw 4,623 -> 3,861 -> 1,855 msgs/s), which would penalise whichever side runs later.
- * On a multi-core machine the emulator gets its own core, as a real broker runs elsewhere;
- * otherwise every microsecond the client spends is taken from the broker.
+ * One emulator for the whole benchmark, warmed up before anything is measured: a cold JVM spent
+ * 210-260 µs of CPU per message against 75-90 µs once warm, and varied run to run with it, which
+ * is noise about the emulator, not the kit. Each run gets a fresh topic and subscription, deleted
+ * afterwards: messages the emulator keeps for a topic's retention pile up and slow every later run
+ * (measured 4,281 -> 2,235 msgs/s over eight runs on one topic). On a multi-core machine the
+ * emulator gets its own core, as a real broker runs elsewhere.
  */
 async function withEmulator<T>(work: (host: string, admin: PubSub) => Promise<T>): Promise<T> {
   const emulator = await startPubSubEmulator({ projectId: PROJECT });
-  if (pinned) for (const pid of [emulator.pid, ...liveGroupMembers(emulator.pid)]) pin(pid, EMULATOR_CPU);
+  emulatorPids = [...new Set([emulator.pid, ...liveGroupMembers(emulator.pid)])];
+  if (pinned) for (const pid of emulatorPids) pin(pid, EMULATOR_CPU);
   const admin = createPubSubClient({ projectId: PROJECT, emulatorHost: emulator.host });
   try {
-    await provision(admin, planTopology(topology, 'local'));
     await admin.createTopic('bench.dlq');
     return await work(emulator.host, admin);
   } finally {
     await admin.close();
     await emulator.stop();
   }
+}
+
+/** Starts V8's sampling profiler on this process; stop() returns the profile. */
+async function startCpuProfile(): Promise<{ stop: () => Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
+/** Removes a run's subscription and topic, so the next run starts on an empty one. */
+async function dropRun(admin: PubSub, subName: string): Promise<void> {
+  await admin.subscription(subName).delete();
+  await admin.topic('order-scored').delete();
 }
 
 const CLIENT_CPU = 0;
@@ -115,7 +163,7 @@ async function publishInTurns(n: number, publishOne: (i: number) => Promise<unkn
 
 async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubSub, bar: cliProgress.SingleBar): Promise<RunResult> {
   const n = opts.messages;
-  const subName = `order-scored.bench-${side}-${index}`;
+  const subName = `order-scored.bench-${side}-${index < 0 ? `warmup${-index}` : index}`;
   await freshSubscription(admin, subName);
   const pubsub = createPubSubClient({ projectId: PROJECT, emulatorHost: host });
   let received = 0;
@@ -127,10 +175,12 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   };
   bar.start(n, 0, { side });
   const cpu0 = process.cpuUsage();
+  const emu0 = emulatorCpuSeconds();
   const cpuPerMsg = (): number => {
     const c = process.cpuUsage(cpu0);
     return (c.user + c.system) / n;
   };
+  const emuPerMsg = (): number => ((emulatorCpuSeconds() - emu0) * 1e6) / n;
   let t0 = 0;
   let published = 0;
 
@@ -155,10 +205,12 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
     await allReceived;
     const t1 = performance.now();
     const cpuMicrosPerMsg = cpuPerMsg();
+    const emulatorCpuMicrosPerMsg = emuPerMsg();
     await sub.close();
     await pubsub.close();
+    await dropRun(admin, subName);
     bar.stop();
-    return { side, cpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+    return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
   }
 
   const bus = new PubSubEventBus({ pubsub, source: 'bench', metricsRegistry: new Registry(), batching: BATCH, maxInFlight: FLOW });
@@ -169,34 +221,39 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   await allReceived;
   const t1 = performance.now();
   const cpuMicrosPerMsg = cpuPerMsg();
+  const emulatorCpuMicrosPerMsg = emuPerMsg();
   await bus.close();
+  await dropRun(admin, subName);
   bar.stop();
-  return { side, cpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+  return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
 }
 
 async function main(): Promise<void> {
   if (pinned) pin(process.pid, CLIENT_CPU);
   const size = Buffer.byteLength(JSON.stringify(event(12345)));
   const bar = new cliProgress.SingleBar({ format: ' {side} {bar} {value}/{total} consumed', stream: process.stderr, noTTYOutput: false }, cliProgress.Presets.shades_classic);
-  console.log(`event kit vs raw client: ${opts.messages} messages of ${size} bytes per run, ${opts.runs} runs per side, a fresh emulator per run`);
+  console.log(`event kit vs raw client: ${opts.messages} messages of ${size} bytes per run, ${opts.runs} runs per side after ${WARMUP_RUNS} warm-up runs, one emulator, a fresh topic per run`);
   console.log(pinned ? `client pinned to CPU ${CLIENT_CPU}, emulator to CPU ${EMULATOR_CPU}` : 'one CPU or no taskset: client and emulator share CPUs');
 
   const sides = opts.side === 'both' ? (['raw', 'kit'] as const) : ([opts.side] as const);
-  // Warm-up: JIT and module loading, not measured.
-  const measured = opts.messages;
-  opts.messages = Math.min(5000, measured);
-  for (const side of sides) await withEmulator((host, admin) => run(side, 0, host, admin, bar));
-  opts.messages = measured;
-
-  // ABBA order (raw kit kit raw raw kit ...) so drift of any kind falls on both sides alike.
-  const order: Array<'raw' | 'kit'> = [];
-  for (let i = 0; i < opts.runs; i++) order.push(...(i % 2 === 0 ? sides : [...sides].reverse()));
   const results: RunResult[] = [];
-  for (const [i, side] of order.entries()) {
-    const r = await withEmulator((host, admin) => run(side, i + 1, host, admin, bar));
-    results.push(r);
-    console.log(`  run ${String(i + 1).padStart(2)} ${side.padEnd(3)}  ${r.msgsPerS.toFixed(0).padStart(6)} msgs/s end to end (${r.seconds.toFixed(2)} s), publish alone ${r.publishMsgsPerS.toFixed(0)} msgs/s, client CPU ${r.cpuMicrosPerMsg.toFixed(1)} µs/msg`);
-  }
+  await withEmulator(async (host, admin) => {
+    // Warm-up, not measured: the emulator's JIT, and module loading and JIT on this side.
+    for (let w = 0; w < WARMUP_RUNS; w++) for (const side of sides) await run(side, -w - 1, host, admin, bar);
+    const profiler = opts.cpuProfile ? await startCpuProfile() : undefined;
+    // ABBA order (raw kit kit raw raw kit ...) so drift of any kind falls on both sides alike.
+    const order: Array<'raw' | 'kit'> = [];
+    for (let i = 0; i < opts.runs; i++) order.push(...(i % 2 === 0 ? sides : [...sides].reverse()));
+    for (const [i, side] of order.entries()) {
+      const r = await run(side, i + 1, host, admin, bar);
+      results.push(r);
+      console.log(`  run ${String(i + 1).padStart(2)} ${side.padEnd(3)}  ${r.msgsPerS.toFixed(0).padStart(6)} msgs/s end to end (${r.seconds.toFixed(2)} s), publish alone ${r.publishMsgsPerS.toFixed(0).padStart(5)} msgs/s, CPU per msg: client ${r.cpuMicrosPerMsg.toFixed(1)} µs, emulator ${r.emulatorCpuMicrosPerMsg.toFixed(1)} µs`);
+    }
+    if (profiler && opts.cpuProfile) {
+      writeFileSync(opts.cpuProfile, JSON.stringify(await profiler.stop()));
+      console.log(`CPU profile of the measured runs written to ${opts.cpuProfile} (open it in Chrome DevTools or speedscope)`);
+    }
+  });
 
   const median = (xs: number[]): number => {
     const s = [...xs].sort((a, b) => a - b);

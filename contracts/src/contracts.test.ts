@@ -180,6 +180,15 @@ describe('field paths in issues', () => {
     expect(OrderPlaced.publishIssues(data).map((i) => i.path).sort()).toEqual(['/placedAt', '/total/currency']);
   });
 
+  it('accept an RFC 3339 date-time only for a real calendar day and time', () => {
+    const placedAt = (v: string): string[] => OrderPlaced.publishIssues({ ...exampleOf(OrderPlaced), placedAt: v }).map((i) => i.path);
+    for (const ok of ['2024-02-29T23:59:59Z', '2026-11-22T07:30:00.123456789+01:00', '2026-12-31t00:00:00z']) expect(placedAt(ok)).toEqual([]);
+    // Date.parse lets the first three through; consumers would read another day than was meant.
+    for (const bad of ['2026-02-30T00:00:00Z', '2025-02-29T12:00:00Z', '2026-04-31T00:00:00Z', '2026-01-01T24:00:00Z', '2026-13-01T00:00:00Z', '2026-11-22 07:30:00Z', '2026-11-22T07:30:00']) {
+      expect(placedAt(bad)).toEqual(['/placedAt']);
+    }
+  });
+
   it('reject an enum value the contract does not list', () => {
     const data = { ...exampleOf(OrderPlaced), channel: 'fax' };
     expect(OrderPlaced.publishIssues(data).map((i) => i.path)).toContain('/channel');

@@ -4,10 +4,9 @@ import type { EventContext, Handler } from './bus.js';
 import { Defaults } from './defaults.js';
 import { Attributes, identify } from './envelope.js';
 import { errorCode, isPermanent } from './errors.js';
-import { SubscriptionCounts, type EventKitMetrics } from './metrics.js';
+import { SubscriptionCounts, type EventKitMetrics, type LatencySeries } from './metrics.js';
 import type { ProcessedIdsStore } from './processed-ids.js';
 import { parseTraceparent, type TraceContext } from './trace.js';
-import type { Histogram } from 'prom-client';
 
 /** A message as delivered, independent of the transport. */
 export interface Delivery {
@@ -18,7 +17,7 @@ export interface Delivery {
   readonly orderingKey: string | undefined;
   readonly deliveryAttempt: number;
   /** Ordered transports: lets the next message of the key start (see EventContext.releaseOrderingKey). */
-  readonly releaseOrderingKey?: () => void;
+  readonly releaseOrderingKey?: (() => void) | undefined;
 }
 
 /** What the transport must do with the message. */
@@ -51,7 +50,7 @@ export class Dispatcher {
   private readonly inProgress = new Set<string>();
   private readonly labels: { subscription: string };
   // Labelled children looked up once: a label lookup per message costs more than the count.
-  private readonly m: { handlerOk: Histogram.Internal<string>; handlerError: Histogram.Internal<string> };
+  private readonly m: { handlerOk: LatencySeries; handlerError: LatencySeries };
   /** Received, acked, duplicates and in flight: read by Prometheus at scrape time. */
   readonly counts: SubscriptionCounts;
   lastMessageAtMs = 0;

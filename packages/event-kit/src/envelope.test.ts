@@ -21,6 +21,15 @@ describe('encodeEvent', () => {
     expect(JSON.parse(e.data.toString())).toEqual(OrderPlaced.example);
   });
 
+  it('gives every event a distinct UUIDv7 that sorts in publish order, even thousands within a millisecond', () => {
+    const ids = Array.from({ length: 20_000 }, () => encodeEvent(OrderPlaced, OrderPlaced.example, { source: 's' }).eventId);
+    for (const id of ids) expect(id).toMatch(UUID_V7);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    const ms = parseInt(ids[0]!.replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
+  });
+
   it('continues the parent trace with a new span', () => {
     const parent = parseTraceparent(nextTraceparent())!;
     const e = encodeEvent(OrderPlaced, OrderPlaced.example, { source: 's', parentTrace: parent });

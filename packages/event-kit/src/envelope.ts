@@ -1,6 +1,7 @@
 import { ContractViolationError, Envelopes, type AnyEventContract, type ContractIssue } from '@commerce/contracts';
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { v7 as uuidv7From } from 'uuid';
+import { uuidv7 } from './ids.js';
 import { nextTraceparent, type TraceContext } from './trace.js';
 
 /**
@@ -53,9 +54,9 @@ export interface EncodeOptions {
   /** The publishing service, e.g. `fraud-scorer`; becomes `ce-source`. */
   readonly source: string;
   /** Trace of the event being handled, so the new event continues it. */
-  readonly parentTrace?: TraceContext;
+  readonly parentTrace?: TraceContext | undefined;
   /** Reuse an id (re-publishing the same fact); normally a fresh UUIDv7. */
-  readonly eventId?: string;
+  readonly eventId?: string | undefined;
 }
 
 /** Serialises a validated event with its standard attributes. */
@@ -152,5 +153,5 @@ export function identify(contract: AnyEventContract, attributes: Readonly<Record
  */
 export function derivedEventId(parentEventId: string, purpose: string, parentPublishTime: Date): string {
   const random = createHash('sha256').update(`${parentEventId}\u0000${purpose}`).digest().subarray(0, 16);
-  return uuidv7({ msecs: parentPublishTime.getTime(), random, seq: 0 });
+  return uuidv7From({ msecs: parentPublishTime.getTime(), random, seq: 0 });
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './ids.js';
 
 /** W3C trace context (https://www.w3.org/TR/trace-context/): `00-<trace-id>-<parent-id>-<flags>`. */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -16,21 +16,8 @@ export function parseTraceparent(value: string | undefined): TraceContext | unde
   return { traceId: m[1]!, spanId: m[2]!, sampled: (parseInt(m[3]!, 16) & 1) === 1 };
 }
 
-// One random pool refilled in bulk: randomBytes per message would dominate the publish path.
-let pool = Buffer.alloc(0);
-let offset = 0;
-function randomHex(bytes: number): string {
-  if (offset + bytes > pool.length) {
-    pool = randomBytes(4096);
-    offset = 0;
-  }
-  const hex = pool.toString('hex', offset, offset + bytes);
-  offset += bytes;
-  return hex;
-}
-
 /** A traceparent for a new span: a child of `parent` when given, else the root of a new trace. */
 export function nextTraceparent(parent?: TraceContext): string {
-  const traceId = parent?.traceId ?? randomHex(16);
-  return `00-${traceId}-${randomHex(8)}-${parent === undefined || parent.sampled ? '01' : '00'}`;
+  const traceId = parent?.traceId ?? randomHex(32);
+  return `00-${traceId}-${randomHex(16)}-${parent === undefined || parent.sampled ? '01' : '00'}`;
 }
