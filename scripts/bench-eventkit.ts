@@ -33,8 +33,8 @@ const opts = new Command()
 
 const BATCH = { maxMessages: 1000, maxMs: 10 } as const;
 const FLOW = 2000;
-/** Full-size runs per side before measuring; two brought the emulator's CPU per message to its steady level. */
-const WARMUP_RUNS = 2;
+/** Full-size runs per side before measuring: the emulator's CPU per message kept falling through the first four or so. */
+const WARMUP_RUNS = 3;
 const PROJECT = 'bench';
 
 /** An order-scored event of about 1 KB. */

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { avroSchemaOf, isClosed, type AvroType } from './avro.js';
-import type { AnyEventContract } from './contract.js';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { closeObjects, unknownKeysCheck, type AnyEventContract } from './contract.js';
 import { ContractViolationError, type ContractIssue } from './errors.js';
 import { jsonSchemaOf } from './json-schema.js';
 import { contractFor, contracts } from './registry.js';
@@ -88,6 +89,31 @@ describe.each(each)('%s', (_topic, c) => {
       expect(c.publishIssues(data)).toEqual([]);
     } else {
       expect(c.publishIssues(data)).toEqual([{ path: '/unexpectedField', message: 'Unexpected property', found: '"surprise"' }]);
+    }
+  });
+
+  it('finds an unknown key at any depth exactly as the strict TypeBox check does', () => {
+    const strict = TypeCompiler.Compile(closeObjects(c.schema));
+    const lenient = TypeCompiler.Compile(c.schema);
+    const walk = unknownKeysCheck(c.schema);
+    const fast = (v: unknown): boolean => lenient.Check(v) && walk(v);
+    // Every object in the example, at any depth, in turn gets a key the contract does not declare.
+    const objectPaths: Array<Array<string | number>> = [];
+    const collect = (v: unknown, path: Array<string | number>): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => collect(x, [...path, i]));
+      else if (v !== null && typeof v === 'object') {
+        objectPaths.push(path);
+        for (const [k, x] of Object.entries(v)) collect(x, [...path, k]);
+      }
+    };
+    collect(c.example, []);
+    expect(fast(c.example)).toBe(true);
+    for (const path of objectPaths) {
+      const data = exampleOf(c);
+      const target = path.reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, data);
+      target['notInTheContract'] = 'x';
+      expect({ path, fast: fast(data) }).toEqual({ path, fast: strict.Check(data) });
+      expect(c.publishIssues(data).length === 0).toBe(c.strictPublish === false || strict.Check(data));
     }
   });
 

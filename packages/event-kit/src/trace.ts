@@ -1,4 +1,4 @@
-import { randomHex } from './ids.js';
+import { traceparentOf } from './ids.js';
 
 /** W3C trace context (https://www.w3.org/TR/trace-context/): `00-<trace-id>-<parent-id>-<flags>`. */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -18,6 +18,5 @@ export function parseTraceparent(value: string | undefined): TraceContext | unde
 
 /** A traceparent for a new span: a child of `parent` when given, else the root of a new trace. */
 export function nextTraceparent(parent?: TraceContext): string {
-  const traceId = parent?.traceId ?? randomHex(32);
-  return `00-${traceId}-${randomHex(16)}-${parent === undefined || parent.sampled ? '01' : '00'}`;
+  return traceparentOf(parent?.traceId, parent === undefined || parent.sampled);
 }
