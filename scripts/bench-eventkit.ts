@@ -150,15 +150,29 @@ function pin(pid: number, cpu: number): void {
  * Publishes n events one publisher batch per event-loop turn, as a service does when events come
  * from its own work, so sends and acks interleave with publishing. Firing all n in one synchronous
  * loop instead would delay the first send by the time it takes to encode all of them, which
- * measures that loop rather than the client or the kit. Both sides publish this way.
+ * measures that loop rather than the client or the kit. Each publish's outcome is handled when it
+ * arrives, as a service does, rather than all n promises kept in an array until the end (that
+ * kept every result alive through garbage collection, the kit's receipt more than the raw
+ * client's message id). Both sides publish this way; any failure fails the run.
  */
 async function publishInTurns(n: number, publishOne: (i: number) => Promise<unknown>): Promise<void> {
-  const sent: Array<Promise<unknown>> = [];
+  let outstanding = n;
+  let failure: unknown;
+  let allDone!: () => void;
+  const finished = new Promise<void>((r) => (allDone = r));
+  const settle = (): void => {
+    if (--outstanding === 0) allDone();
+  };
+  const fail = (err: unknown): void => {
+    failure ??= err;
+    settle();
+  };
   for (let i = 0; i < n; i++) {
-    sent.push(publishOne(i));
+    publishOne(i).then(settle, fail);
     if ((i + 1) % BATCH.maxMessages === 0) await new Promise((r) => setImmediate(r));
   }
-  await Promise.all(sent);
+  await finished;
+  if (failure !== undefined) throw failure;
 }
 
 async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubSub, bar: cliProgress.SingleBar): Promise<RunResult> {
