@@ -18,7 +18,13 @@ export interface PubSubEventBusOptions {
   readonly logger?: Logger;
   readonly metricsRegistry?: Registry;
   readonly processedIds?: ProcessedIdsStore;
-  readonly batching?: { readonly maxMessages?: number; readonly maxBytes?: number; readonly maxMs?: number };
+  readonly batching?: {
+    readonly maxMessages?: number;
+    readonly maxBytes?: number;
+    readonly maxMs?: number;
+    /** The wait on topics published with ordering keys (default Defaults.orderedBatchMaxMs). */
+    readonly orderedMaxMs?: number;
+  };
   readonly maxInFlight?: number;
   readonly maxInFlightBytes?: number;
   readonly shutdownTimeoutMs?: number;
@@ -64,7 +70,7 @@ export class PubSubEventBus implements EventBus {
         batching: {
           maxMessages: b.maxMessages ?? Defaults.batchMaxMessages,
           maxBytes: b.maxBytes ?? Defaults.batchMaxBytes,
-          maxMilliseconds: b.maxMs ?? Defaults.batchMaxMs,
+          maxMilliseconds: ordered ? (b.orderedMaxMs ?? Defaults.orderedBatchMaxMs) : (b.maxMs ?? Defaults.batchMaxMs),
         },
         messageOrdering: ordered,
       });

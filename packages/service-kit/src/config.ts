@@ -14,7 +14,12 @@ export const BaseConfig = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 20_000 }),
   STALL_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 300_000, description: 'A subscription idle this long reopens its streaming pull (stalled-stream watchdog).' }),
   PUBLISH_BATCH_MAX_MESSAGES: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
-  PUBLISH_BATCH_MAX_MS: Type.Integer({ minimum: 0, default: 10 }),
+  PUBLISH_BATCH_MAX_MS: Type.Integer({ minimum: 0, default: 10, description: 'Longest an event waits for company in a publish batch (topics without ordering keys).' }),
+  PUBLISH_ORDERED_BATCH_MAX_MS: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description: 'The same for topics with ordering keys, which the client batches per key: any wait there is latency only.',
+  }),
 });
 export type BaseConfig = Static<typeof BaseConfig>;
 
