@@ -7,7 +7,7 @@ export NODE_OPTIONS := --experimental-vm-modules
 TSX := npx tsx --conditions=development
 PUBSUB_EMULATOR_HOST ?= 127.0.0.1:8085
 
-.PHONY: help install build lint check-contracts audit infra-generate test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit bench-fraud clean
+.PHONY: help install build lint check-contracts audit infra-generate test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit bench-fraud emulator-latency clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ infra-generate: install ## regenerate infra/pubsub.tf.json (Terraform for Pub/Su
 
 bench-fraud: build ## fraud scorer end to end on the emulator: latency at a fixed rate, max throughput, model alone; last line is JSON
 	$(TSX) scripts/bench-fraud.ts $(if $(RATE),--rate $(RATE))
+
+emulator-latency: build ## the emulator's own one-hop delivery latency here (the floor under every end-to-end figure); last line is JSON
+	$(TSX) scripts/emulator-latency.ts
 
 bench-eventkit: build ## event kit vs raw client throughput on the emulator; last line is JSON
 	$(TSX) scripts/bench-eventkit.ts $(if $(MESSAGES),--messages $(MESSAGES))

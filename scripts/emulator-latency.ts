@@ -1,0 +1,68 @@
+/**
+ * `make emulator-latency`: the Pub/Sub emulator's own delivery latency on this machine, one hop,
+ * with the raw client (no event kit, no service): publish -> message received, at a fixed rate,
+ * on an ordered and an unordered subscription. This is the floor under every end-to-end figure
+ * measured on the emulator (bench-fraud's order-placed -> order-scored crosses two such hops).
+ * Last line: one JSON object.
+ */
+import { startPubSubEmulator } from '@commerce/emulators';
+import { createPubSubClient } from '@commerce/event-kit';
+import type { Message } from '@google-cloud/pubsub';
+import { Command } from 'commander';
+
+const opts = new Command()
+  .option('--rate <n>', 'messages per second', (v) => Number(v), 200)
+  .option('--messages <n>', 'messages per subscription (the first third warms up and is not counted)', (v) => Number(v), 3000)
+  .parse()
+  .opts<{ rate: number; messages: number }>();
+
+const percentile = (sorted: readonly number[], p: number): number => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10;
+
+async function main(): Promise<void> {
+  const emulator = await startPubSubEmulator({ projectId: 'probe' });
+  const admin = createPubSubClient({ projectId: 'probe', emulatorHost: emulator.host });
+  const result: Record<string, number | string> = { bench: 'emulator-latency', rate_eps: opts.rate };
+  try {
+    for (const ordered of [true, false]) {
+      const name = ordered ? 'probe-ordered' : 'probe-unordered';
+      await admin.createTopic(name);
+      await admin.topic(name).createSubscription(`${name}.probe`, { enableMessageOrdering: ordered });
+      const client = createPubSubClient({ projectId: 'probe', emulatorHost: emulator.host });
+      const sub = client.subscription(`${name}.probe`, { flowControl: { maxMessages: 1000 } });
+      const sentAt: number[] = [];
+      const latencies: number[] = [];
+      sub.on('message', (m: Message) => {
+        latencies.push(performance.now() - sentAt[Number(m.attributes['i'])]!);
+        m.ack();
+      });
+      // No batching wait, so what is measured is the emulator, not the publisher's batch timer.
+      const topic = client.topic(name, { messageOrdering: ordered, batching: { maxMilliseconds: 0 } });
+      const t0 = performance.now();
+      for (let i = 0; i < opts.messages; i++) {
+        const wait = t0 + (i / opts.rate) * 1000 - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        sentAt[i] = performance.now();
+        // 1,200 keys, like bench-fraud's shoppers: a key rarely waits on its previous message.
+        void topic.publishMessage({ data: Buffer.from('{}'), attributes: { i: String(i) }, ...(ordered ? { orderingKey: `user-${i % 1200}` } : {}) });
+      }
+      while (latencies.length < opts.messages) await new Promise((r) => setTimeout(r, 50));
+      const counted = latencies.slice(Math.floor(opts.messages / 3)).sort((a, b) => a - b);
+      const kind = ordered ? 'ordered' : 'unordered';
+      result[`${kind}_p50_ms`] = percentile(counted, 0.5);
+      result[`${kind}_p90_ms`] = percentile(counted, 0.9);
+      result[`${kind}_p99_ms`] = percentile(counted, 0.99);
+      console.log(`${kind}: one hop at ${opts.rate}/s, p50 ${result[`${kind}_p50_ms`]} ms, p90 ${result[`${kind}_p90_ms`]} ms, p99 ${result[`${kind}_p99_ms`]} ms`);
+      await sub.close();
+      await client.close();
+    }
+  } finally {
+    await admin.close();
+    await emulator.stop();
+  }
+  console.log(JSON.stringify(result));
+}
+
+main().catch((err: unknown) => {
+  console.error(`emulator-latency failed: ${(err as Error)?.stack ?? String(err)}`);
+  process.exit(1);
+});
