@@ -90,6 +90,20 @@ describe('LocalBlobStore on disk', () => {
     expect((await reopened.head('persist'))?.metadata).toEqual({ m: '1' });
   });
 
+  it('keeps writing after another store on the same root, or someone by hand, removed its directories', async () => {
+    const root = await freshRoot();
+    const writer = new LocalBlobStore({ root });
+    const other = new LocalBlobStore({ root });
+    await writer.put('journal/2026/000001', Buffer.from('one'));
+    await other.delete('journal/2026/000001'); // prunes journal/2026 and journal in objects/ and meta/
+    await writer.put('journal/2026/000002', Buffer.from('two'));
+    await rm(join(root, 'tmp'), { recursive: true, force: true });
+    await rm(join(root, 'objects'), { recursive: true, force: true });
+    await writer.put('journal/2026/000003', Buffer.from('three'));
+    expect((await other.list('journal/')).items.map((i) => i.key)).toEqual(['journal/2026/000003']);
+    expect((await other.get('journal/2026/000003')).toString()).toBe('three');
+  });
+
   it('refuses a page token from another listing', async () => {
     const store = new LocalBlobStore({ root: await freshRoot() });
     for (const k of ['a/1', 'a/2', 'b/1']) await store.put(k, Buffer.from(k));

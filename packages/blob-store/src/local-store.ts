@@ -63,6 +63,13 @@ export class LocalBlobStore implements BlobStore {
   private readonly objectsDir: string;
   private readonly metaDir: string;
   private readonly tmpDir: string;
+  /**
+   * Directories this store has made or seen, so a put does not `mkdir -p` them again: the fraud
+   * scorer's journal writes a small object per group commit, where three mkdir calls per put
+   * showed up in its profile. A directory pruned meanwhile (by this store or another one on the
+   * same root) makes the rename fail with ENOENT, and the retry then creates it for real.
+   */
+  private readonly knownDirs = new Set<string>();
 
   constructor(options: LocalBlobStoreOptions) {
     if (!isAbsolute(options.root)) {
@@ -86,7 +93,7 @@ export class LocalBlobStore implements BlobStore {
         return { ...existing, created: false };
       }
     }
-    await mkdir(this.tmpDir, { recursive: true });
+    await this.ensureDir(this.tmpDir);
     const tmpBase = join(this.tmpDir, `${randomBytes(12).toString('hex')}`);
     const tmpData = `${tmpBase}.data`;
     const tmpMeta = `${tmpBase}.meta`;
@@ -94,7 +101,13 @@ export class LocalBlobStore implements BlobStore {
     const sha256 = createHash('sha256');
     let size = 0;
     let ino: bigint;
-    const fh = await open(tmpData, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+    const createTmp = (): Promise<FileHandle> => open(tmpData, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+    const fh = await createTmp().catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      this.knownDirs.delete(this.tmpDir); // removed behind our back: make it again
+      await this.ensureDir(this.tmpDir);
+      return createTmp();
+    });
     try {
       const chunks: AsyncIterable<Buffer | string> | Buffer[] = Buffer.isBuffer(data) ? [data] : data;
       for await (const chunk of chunks) {
@@ -156,7 +169,11 @@ export class LocalBlobStore implements BlobStore {
             if (attempt < Defaults.localParentDirRetries) continue;
           }
           // A concurrent delete pruned the (empty) parent directory between mkdir and rename: recreate it.
-          if (code === 'ENOENT' && attempt < Defaults.localParentDirRetries) continue;
+          if (code === 'ENOENT' && attempt < Defaults.localParentDirRetries) {
+            this.forgetDirs(dirname(target));
+            this.forgetDirs(dirname(metaTarget));
+            continue;
+          }
           throw ioError(`put ${JSON.stringify(key)} into ${this.description}`, err);
         }
       }
@@ -305,7 +322,9 @@ export class LocalBlobStore implements BlobStore {
 
   /** `mkdir -p`, then fsync the parents of every directory it created so they survive a crash. */
   private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
     const first = await mkdir(dir, { recursive: true });
+    this.knownDirs.add(dir);
     if (first === undefined) return;
     for (let d = dir; ; d = dirname(d)) {
       await syncDir(dirname(d));
@@ -313,10 +332,16 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  /** Forgets a directory and its ancestors: the next put makes sure they exist. */
+  private forgetDirs(dir: string): void {
+    for (let d = dir; d.startsWith(this.root) && d !== this.root; d = dirname(d)) this.knownDirs.delete(d);
+  }
+
   /** Removes now-empty directories up to (not including) `stop`, so `list` never reports an empty prefix. */
   private async prune(dir: string, stop: string): Promise<void> {
     for (let d = dir; d !== stop && d.startsWith(stop); d = dirname(d)) {
       try {
+        this.knownDirs.delete(d);
         await rmdir(d);
       } catch {
         return; // not empty (or gone): a concurrent put owns it now
