@@ -119,7 +119,7 @@ export function unknownKeysCheck(schema: TSchema): (value: unknown) => boolean {
     if (node === null || typeof node !== 'object') return undefined;
     const n = node as Record<string, unknown>;
     if (Array.isArray(n['anyOf']) || Array.isArray(n['oneOf']) || Array.isArray(n['allOf'])) {
-      const branches = [...((n['anyOf'] ?? n['oneOf'] ?? n['allOf']) as unknown[])];
+      const branches = (n['anyOf'] ?? n['oneOf'] ?? n['allOf']) as unknown[];
       if (branches.every((b) => walk(b) === undefined)) return undefined;
       const exact = TypeCompiler.Compile(closeObjects(n as TSchema));
       return (v) => exact.Check(v);

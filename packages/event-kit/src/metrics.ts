@@ -48,7 +48,7 @@ export class LatencySeries {
  * A Prometheus histogram whose observe() is a bucket search and three additions.
  * prom-client's Histogram hashes the label set and validates on every observe (~1.5 µs,
  * measured in the throughput benchmark, twice per message); here the label set is chosen
- * once (series()), and the exposition is built only when Prometheus scrapes. It registers
+ * once (labels()), and the exposition is built only when Prometheus scrapes. It registers
  * like any prom-client metric and renders as a standard histogram (_bucket, _sum, _count).
  */
 export class LatencyHistogram<L extends string> {
