@@ -3,6 +3,12 @@
  * with the raw client (no event kit, no service): publish -> message received, at a fixed rate,
  * on an ordered and an unordered subscription. This is the floor under every end-to-end figure
  * measured on the emulator (bench-fraud's order-placed -> order-scored crosses two such hops).
+ *
+ * What sets it: the emulator's streaming pull sends what is waiting, then sleeps 50 ms before it
+ * looks again (`Thread.sleep(50)` in FakePubsubServer$StreamingPullPusher.run, emulator 0.8.20,
+ * read with javap). A message waits 0-50 ms for the next look, so one hop's p99 is near 50 ms, and
+ * two hops' waits add up to a p99 of about 93 ms for a service that takes no time. More streams did
+ * not lower the ordered p99 (measured 133, 112 and 155 ms with 1, 5 and 20 streams).
  * Last line: one JSON object.
  */
 import { startPubSubEmulator } from '@commerce/emulators';

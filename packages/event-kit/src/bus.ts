@@ -53,6 +53,8 @@ export interface PublishReceipt {
 export interface SubscribeOptions {
   /** Messages handled at once; also the flow-control limit, so nothing waits in memory unhandled. */
   readonly maxInFlight?: number;
+  /** Streaming-pull streams for this subscription; the bus's setting by default. A low-volume subscription needs one. */
+  readonly streams?: number;
   /** Where processed event ids are remembered; the bus's store by default. */
   readonly processedIds?: ProcessedIdsStore;
 }

@@ -17,6 +17,8 @@ export const Defaults = {
   orderedBatchMaxMs: 0,
   /** Flow control: messages a subscriber handles at once (the service's concurrency). */
   maxInFlightMessages: 100,
+  /** Streaming-pull streams per subscription (the client library's own default). */
+  subscriberStreams: 5,
   /** Flow control: bytes a subscriber holds at once. */
   maxInFlightBytes: 100 * 1024 * 1024,
   /** Graceful shutdown: how long in-flight handlers get to finish before their messages are nacked. */

@@ -9,6 +9,7 @@ import { PubSubEventBus } from './pubsub-bus.js';
  */
 function fakePubSub() {
   const topicOptions = new Map<string, { batching: { maxMilliseconds: number }; messageOrdering: boolean }>();
+  const subscriptionOptions = new Map<string, { streamingOptions?: { maxStreams?: number } }>();
   const sent: unknown[] = [];
   const answers: Array<(id: string) => void> = [];
   let closed = false;
@@ -24,11 +25,15 @@ function fakePubSub() {
         resumePublishing: () => undefined,
       };
     },
+    subscription(name: string, options: { streamingOptions?: { maxStreams?: number } }) {
+      subscriptionOptions.set(name, options);
+      return { getMetadata: () => new Promise(() => undefined) }; // the test looks only at the options
+    },
     close: async () => {
       closed = true;
     },
   } as unknown as PubSub;
-  return { pubsub, topicOptions, sent, answers, isClosed: () => closed };
+  return { pubsub, topicOptions, subscriptionOptions, sent, answers, isClosed: () => closed };
 }
 
 const order = { ...OrderPlaced.example };
@@ -47,6 +52,19 @@ describe('PubSubEventBus wiring', () => {
     const tuned = new PubSubEventBus({ pubsub: g.pubsub, source: 't', metricsRegistry: new Registry(), batching: { orderedMaxMs: 3 } });
     void tuned.publish(OrderPlaced, order);
     expect(g.topicOptions.get('order-placed')).toMatchObject({ batching: { maxMilliseconds: 3 } });
+  });
+
+  it('opens the configured number of streaming pulls per subscription, and one where a subscription asks for it', () => {
+    const f = fakePubSub();
+    const bus = new PubSubEventBus({ pubsub: f.pubsub, source: 't', metricsRegistry: new Registry(), streams: 2 });
+    bus.subscribe(OrderPlaced, 'order-placed.t', async () => undefined);
+    bus.subscribe(OrderScored, 'order-scored.t', async () => undefined, { streams: 1 });
+    expect(f.subscriptionOptions.get('order-placed.t')?.streamingOptions?.maxStreams).toBe(2);
+    expect(f.subscriptionOptions.get('order-scored.t')?.streamingOptions?.maxStreams).toBe(1);
+
+    const g = fakePubSub();
+    new PubSubEventBus({ pubsub: g.pubsub, source: 't', metricsRegistry: new Registry() }).subscribe(OrderPlaced, 'order-placed.t', async () => undefined);
+    expect(g.subscriptionOptions.get('order-placed.t')?.streamingOptions?.maxStreams).toBe(5); // the client library's default
   });
 
   it('reports an invalid event and a closed bus as a rejected promise, never a throw, and sends nothing', async () => {

@@ -27,6 +27,8 @@ export interface PubSubEventBusOptions {
   };
   readonly maxInFlight?: number;
   readonly maxInFlightBytes?: number;
+  /** Streaming-pull streams per subscription (default Defaults.subscriberStreams). */
+  readonly streams?: number;
   readonly shutdownTimeoutMs?: number;
   readonly stallTimeoutMs?: number;
   readonly watchdogIntervalMs?: number;
@@ -221,6 +223,7 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
         maxBytes: this.bus.options.maxInFlightBytes ?? Defaults.maxInFlightBytes,
         allowExcessMessages: false,
       },
+      streamingOptions: { maxStreams: this.options.streams ?? this.bus.options.streams ?? Defaults.subscriberStreams },
       // close() below waits for our own handlers first; by the time the library closes,
       // whatever it still holds was never started and goes straight back to the broker.
       closeOptions: { behavior: SubscriptionCloseBehaviors.NackImmediately, timeout: Duration.from({ milliseconds: FINAL_NACK_MS }) },

@@ -42,6 +42,7 @@ export async function runService<S extends TObject>(spec: RunServiceSpec<S>): Pr
     logger,
     metricsRegistry,
     maxInFlight: config.MAX_IN_FLIGHT,
+    streams: config.SUBSCRIBER_STREAMS,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     stallTimeoutMs: config.STALL_TIMEOUT_MS,
     batching: { maxMessages: config.PUBLISH_BATCH_MAX_MESSAGES, maxMs: config.PUBLISH_BATCH_MAX_MS, orderedMaxMs: config.PUBLISH_ORDERED_BATCH_MAX_MS },

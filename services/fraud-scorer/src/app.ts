@@ -99,12 +99,13 @@ export async function buildApp(deps: ServiceDeps<FraudScorerConfig>, overrides: 
   const handler = createOrderPlacedHandler({ bus, scorer, thresholds: overridesT, defaults: RULES_THRESHOLDS });
   const subscriptions = [
     bus.subscribe(OrderPlaced, config.ORDER_PLACED_SUBSCRIPTION, handler),
-    bus.subscribe(FraudLabelReported, SUBSCRIPTIONS.labels, createLabelHandler({ labels, userOf: (orderId) => gnn?.userOf(orderId) })),
+    // Labels and model versions are a trickle: one streaming pull each is plenty.
+    bus.subscribe(FraudLabelReported, SUBSCRIPTIONS.labels, createLabelHandler({ labels, userOf: (orderId) => gnn?.userOf(orderId) }), { streams: 1 }),
   ];
   if (gnn) {
     const live = gnn;
     const load = async (version: string): Promise<LoadedModel> => prepare(await loadModel(blobs, { version }));
-    subscriptions.push(bus.subscribe(ModelPublished, SUBSCRIPTIONS.models, createModelPublishedHandler({ scorer: live, load, logger, modelName: MODEL_NAME })));
+    subscriptions.push(bus.subscribe(ModelPublished, SUBSCRIPTIONS.models, createModelPublishedHandler({ scorer: live, load, logger, modelName: MODEL_NAME }), { streams: 1 }));
     // model-published reaches one instance of a horizontally scaled scorer (one subscription);
     // every instance also follows latest.json, so all of them converge on the new version.
     if (config.MODEL_VERSION === 'latest' && config.MODEL_POLL_MS > 0) {
