@@ -53,8 +53,10 @@ describe('the fused engine computes what the TF.js model computes', () => {
     expect(Math.max(...fused.probabilities) - Math.min(...fused.probabilities)).toBeGreaterThan(0.05);
   });
 
-  it('for the feature-only baseline and for generic graphs with several first-hop neighbours', async () => {
-    for (const artifact of [randomArtifact({ graph: false }), randomArtifact({ hop1Fanout: 3, fanout: 4 }, { features: ['a', 'b', 'c', 'd', 'e'], relations: ['x', 'y'] })]) {
+  it('for the feature-only baseline, generic graphs with several first-hop neighbours, and any layer width', async () => {
+    const generic = { features: ['a', 'b', 'c', 'd', 'e'], relations: ['x', 'y'] };
+    // Widths 12 and 5 are not multiples of the engine's 8-output blocks: the remainder path too.
+    for (const artifact of [randomArtifact({ graph: false }), randomArtifact({ hop1Fanout: 3, fanout: 4 }, generic), randomArtifact({ hidden: 12 }), randomArtifact({ hidden: 5, hop1Fanout: 2, fanout: 3 }, generic)]) {
       const tfModel = FraudGnn.fromArtifact(artifact, null);
       const probes = probeSubgraphs(tfModel, 64, 9);
       const reference = (await tfModel.predict(probes)).probabilities;
