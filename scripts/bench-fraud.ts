@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     const relayHandler = async (o: OrderPlacedEvent, ctx: EventContext): Promise<void> => {
       await relayBus.publish(OrderScored, { ...OrderScored.example, orderId: o.orderId, userId: o.userId, latencyMs: 0, scoredAt: new Date().toISOString() } satisfies OrderScoredEvent, { parent: ctx });
     };
-    const relay = relayBus.subscribe(OrderPlaced, 'order-placed.fraud-scorer', relayHandler, { maxInFlight: opts.maxInFlight });
+    const relay = relayBus.subscribe(OrderPlaced, 'order-placed.fraud-scorer', relayHandler, { maxInFlight: opts.maxInFlight, streams: opts.streams });
     await relay.ready;
     const floorOrders = [...createWorld({ seed: 31, shoppers: 1200 }).orders({ count: opts.rate * opts.seconds, ratePerSecond: 0.05 })].map((o) => ({ event: { ...o.event, orderId: `floor-${o.event.orderId}` } }));
     const floor = await atFixedRate(floorOrders, 'floor');
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       if (scorer.exitCode === null) await new Promise((r) => scorer.once('exit', r));
       try {
         await Promise.all(floorBacklog.map((o) => bus.publish(OrderPlaced, o.event)));
-        const again = relayBus.subscribe(OrderPlaced, 'order-placed.fraud-scorer', relayHandler, { maxInFlight: opts.maxInFlight });
+        const again = relayBus.subscribe(OrderPlaced, 'order-placed.fraud-scorer', relayHandler, { maxInFlight: opts.maxInFlight, streams: opts.streams });
         await again.ready;
         await waitScored(floorBacklog.map((o) => o.event.orderId), 'floor drain', 120_000);
         const drainedAt = floorBacklog.map((o) => receivedAt.get(o.event.orderId)!);
