@@ -271,6 +271,12 @@ export class EntityGraph {
     return out;
   }
 
+  /** An order's features (fixed at arrival) into `out` at `offset`; nothing for an unknown order. */
+  writeOrderFeatures(orderId: string, out: Float32Array, offset = 0): void {
+    const order = this.orders.get(orderId);
+    if (order) out.set(order.features, offset);
+  }
+
   /** `features`, written into `out` (which must be zeros) at `offset`: the sampler fills one table without a copy per node. */
   writeFeatures(key: string, atMs: number, out: Float32Array, offset = 0): void {
     const order = key.startsWith('order:') ? this.orders.get(key.slice(6)) : undefined;

@@ -1,6 +1,6 @@
 import { createWorld } from '@commerce/synthetic';
 import { EntityGraph, FEATURE_DIM, OrderRelations } from './features.js';
-import { collate, sampleOrder } from './sampler.js';
+import { collate, hashString, mulberry32, sampleOrder, sampleWithoutReplacement, type Subgraph } from './sampler.js';
 
 const R = OrderRelations.length;
 
@@ -42,6 +42,42 @@ describe('sampleOrder', () => {
     expect(picked.every((k) => pool.includes(k))).toBe(true);
     const other = [1, 2, 3, 4, 5].map((seed) => sampleOrder(graph, id, { fanout: 4, seed }).nodeKeys.join());
     expect(new Set(other).size).toBeGreaterThan(1);
+  });
+
+  it('picks exactly what the plain definition picks: every order, fanout and seed', () => {
+    // The definition, written plainly: one row per distinct node key, uniform sampling without
+    // replacement among the entity's earlier orders. The production sampler is tuned for speed.
+    const plain = (id: string, fanout: number, seed: number): Subgraph => {
+      const links = graph.orderLinks(id)!;
+      const atMs = graph.orderTime(id)!;
+      const keys = [''];
+      const table: number[] = Array.from({ length: FEATURE_DIM }, () => 0);
+      const row = (key: string): number => {
+        if (!keys.includes(key)) {
+          keys.push(key);
+          table.push(...graph.features(key, atMs));
+        }
+        return keys.indexOf(key);
+      };
+      const self = row(`order:${id}`);
+      const hop1 = new Int32Array(R);
+      const hop2 = new Int32Array(R * fanout);
+      OrderRelations.forEach((relation, r) => {
+        hop1[r] = row(links[relation]);
+        const earlier = graph.recentOrders(links[relation]).filter((o) => o !== id && graph.orderTime(o)! <= atMs);
+        sampleWithoutReplacement(earlier, fanout, mulberry32(hashString(`${seed}|${id}|${relation}`))).forEach((o, k) => (hop2[r * fanout + k] = row(`order:${o}`)));
+      });
+      return { orderId: id, rows: Float32Array.from(table), nodeKeys: keys, self, hop1, hop2, fanout };
+    };
+    let sampled = 0;
+    for (const [fanout, seed] of [[8, 1], [3, 7]] as const) {
+      for (const id of ids) {
+        const fast = sampleOrder(graph, id, { fanout, seed });
+        expect(fast).toEqual(plain(id, fanout, seed));
+        sampled += Array.from(fast.hop2).filter((i) => i > 0).length;
+      }
+    }
+    expect(sampled).toBeGreaterThan(1000); // not vacuous: most orders have sampled neighbours
   });
 
   it('collates subgraphs into one table behind a shared null row', () => {

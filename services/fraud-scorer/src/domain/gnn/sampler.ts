@@ -55,43 +55,70 @@ export interface Batch {
   readonly hop2: Int32Array;
 }
 
+/** Candidate orders of one entity, reused by every call (sampling is synchronous). */
+const candidates: string[] = [];
+
 /**
  * GraphSAGE-style fixed-fanout sampling around an order already in the graph: uniform without
  * replacement among the entity's most recent orders placed no later than this one (so a
  * re-sample later sees the same point in time), excluding the order itself.
+ *
+ * This runs for every order scored (about 60 rows each), so orders are looked up by the ids the
+ * graph already holds (their hashes are cached) rather than by freshly built `order:` keys, and
+ * candidates are shuffled in one reused array. It picks exactly what `sampleWithoutReplacement`
+ * over the filtered candidates picks (tested against that plain definition).
  */
 export function sampleOrder(graph: EntityGraph, orderId: string, options: Partial<SamplerOptions> = {}): Subgraph {
-  const { fanout, seed } = { ...SAMPLER_DEFAULTS, ...options };
+  const fanout = options.fanout ?? SAMPLER_DEFAULTS.fanout;
+  const seed = options.seed ?? SAMPLER_DEFAULTS.seed;
   const links = graph.orderLinks(orderId);
   const atMs = graph.orderTime(orderId);
   if (!links || atMs === undefined) throw new RangeError(`order ${orderId} is not in the graph`);
   const keys: string[] = ['']; // row 0: null node
-  const rowOf = new Map<string, number>();
+  const entityRows = new Map<string, number>();
+  const orderRows = new Map<string, number>();
   // At most: the null row, the order, one entity per relation and `fanout` orders behind each.
   const table = new Float32Array((2 + OrderRelations.length * (1 + fanout)) * FEATURE_DIM);
-  const row = (key: string): number => {
-    let r = rowOf.get(key);
+  const orderRow = (id: string): number => {
+    let r = orderRows.get(id);
     if (r === undefined) {
       r = keys.length;
-      keys.push(key);
-      rowOf.set(key, r);
-      graph.writeFeatures(key, atMs, table, r * FEATURE_DIM);
+      keys.push(`order:${id}`);
+      orderRows.set(id, r);
+      graph.writeOrderFeatures(id, table, r * FEATURE_DIM);
     }
     return r;
   };
-  const selfKey = `order:${orderId}`;
-  const self = row(selfKey);
+  const self = orderRow(orderId);
   const hop1 = new Int32Array(OrderRelations.length);
   const hop2 = new Int32Array(OrderRelations.length * fanout);
-  OrderRelations.forEach((relation, r) => {
+  for (let r = 0; r < OrderRelations.length; r++) {
+    const relation = OrderRelations[r]!;
     const entity = links[relation];
-    hop1[r] = row(entity);
-    const candidates = graph.recentOrders(entity).filter((o) => o !== orderId && (graph.orderTime(o) ?? Infinity) <= atMs);
-    const chosen = sampleWithoutReplacement(candidates, fanout, mulberry32(hashString(`${seed}|${orderId}|${relation}`)));
-    chosen.forEach((o, k) => {
-      hop2[r * fanout + k] = row(`order:${o}`);
-    });
-  });
+    let e = entityRows.get(entity);
+    if (e === undefined) {
+      e = keys.length;
+      keys.push(entity);
+      entityRows.set(entity, e);
+      graph.writeFeatures(entity, atMs, table, e * FEATURE_DIM);
+    }
+    hop1[r] = e;
+    candidates.length = 0;
+    for (const o of graph.recentOrders(entity)) if (o !== orderId && (graph.orderTime(o) ?? Infinity) <= atMs) candidates.push(o);
+    const n = candidates.length;
+    if (n > fanout) {
+      // sampleWithoutReplacement's partial Fisher-Yates, in place.
+      const rand = mulberry32(hashString(`${seed}|${orderId}|${relation}`));
+      for (let i = 0; i < fanout; i++) {
+        const j = i + Math.floor(rand() * (n - i));
+        const t = candidates[i]!;
+        candidates[i] = candidates[j]!;
+        candidates[j] = t;
+      }
+    }
+    for (let k = 0; k < Math.min(n, fanout); k++) hop2[r * fanout + k] = orderRow(candidates[k]!);
+  }
+  candidates.length = 0; // holds no order ids between calls
   const rows = table.slice(0, keys.length * FEATURE_DIM);
   return { orderId, rows, nodeKeys: keys, self, hop1, hop2, fanout };
 }
