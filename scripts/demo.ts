@@ -140,10 +140,8 @@ async function prepareFraudModel(history: readonly OrderPlacedEvent[]): Promise<
 async function startService(name: string, port: number, emulatorHost: string, extraEnv: Record<string, string> = {}): Promise<void> {
   const log = createWriteStream(join(logDir, `${name}.log`));
   const child = spawn(process.execPath, [join(root, 'services', name, 'dist', 'server.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: emulatorHost, LOG_FORMAT: 'json', BLOB_STORE_URL: blobDir,
-      // On the emulator each streaming pull is a thread scanning every ordering key every 50 ms (README: SUBSCRIBER_STREAMS).
-      SUBSCRIBER_STREAMS: '1',
-      ...extraEnv },
+    // SUBSCRIBER_STREAMS: on the emulator each streaming pull is a thread scanning every ordering key every 50 ms (README).
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GOOGLE_CLOUD_PROJECT: PROJECT, PUBSUB_EMULATOR_HOST: emulatorHost, LOG_FORMAT: 'json', BLOB_STORE_URL: blobDir, SUBSCRIBER_STREAMS: '1', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log);

@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { Defaults } from '@commerce/event-kit';
 
 /** Settings every service reads from its environment. */
 export const BaseConfig = Type.Object({
@@ -11,14 +12,14 @@ export const BaseConfig = Type.Object({
   GOOGLE_CLOUD_PROJECT: Type.String({ minLength: 1, description: 'Project id (any name works on the emulator, e.g. local).' }),
   PUBSUB_EMULATOR_HOST: Type.Optional(Type.String({ pattern: '^[^:]+:\\d+$', description: 'host:port of the Pub/Sub emulator.' })),
   MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 100, description: 'Messages handled at once per subscription.' }),
-  SUBSCRIBER_STREAMS: Type.Integer({ minimum: 1, maximum: 32, default: 5, description: 'Streaming-pull streams per subscription.' }),
+  SUBSCRIBER_STREAMS: Type.Integer({ minimum: 1, maximum: 32, default: Defaults.subscriberStreams, description: 'Streaming-pull streams per subscription.' }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 20_000 }),
   STALL_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 300_000, description: 'A subscription idle this long reopens its streaming pull (stalled-stream watchdog).' }),
   PUBLISH_BATCH_MAX_MESSAGES: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
   PUBLISH_BATCH_MAX_MS: Type.Integer({ minimum: 0, default: 10, description: 'Longest an event waits for company in a publish batch (topics without ordering keys).' }),
   PUBLISH_ORDERED_BATCH_MAX_MS: Type.Integer({
     minimum: 0,
-    default: 0,
+    default: Defaults.orderedBatchMaxMs,
     description: 'The same for topics with ordering keys, which the client batches per key: any wait there is latency only.',
   }),
 });

@@ -106,16 +106,7 @@ export function sampleOrder(graph: EntityGraph, orderId: string, options: Partia
     candidates.length = 0;
     for (const o of graph.recentOrders(entity)) if (o !== orderId && (graph.orderTime(o) ?? Infinity) <= atMs) candidates.push(o);
     const n = candidates.length;
-    if (n > fanout) {
-      // sampleWithoutReplacement's partial Fisher-Yates, in place.
-      const rand = mulberry32(hashString(`${seed}|${orderId}|${relation}`));
-      for (let i = 0; i < fanout; i++) {
-        const j = i + Math.floor(rand() * (n - i));
-        const t = candidates[i]!;
-        candidates[i] = candidates[j]!;
-        candidates[j] = t;
-      }
-    }
+    if (n > fanout) shuffleHead(candidates, fanout, mulberry32(hashString(`${seed}|${orderId}|${relation}`)));
     for (let k = 0; k < Math.min(n, fanout); k++) hop2[r * fanout + k] = orderRow(candidates[k]!);
   }
   candidates.length = 0; // holds no order ids between calls
@@ -160,11 +151,18 @@ export function collate(subgraphs: readonly Subgraph[]): Batch {
 export function sampleWithoutReplacement<T>(items: readonly T[], k: number, rand: () => number): T[] {
   if (items.length <= k) return [...items];
   const pool = [...items];
-  for (let i = 0; i < k; i++) {
-    const j = i + Math.floor(rand() * (pool.length - i));
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-  }
+  shuffleHead(pool, k, rand);
   return pool.slice(0, k);
+}
+
+/** Partial Fisher-Yates in place: afterwards `items[0..k)` is a uniform sample without replacement. */
+function shuffleHead<T>(items: T[], k: number, rand: () => number): void {
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rand() * (items.length - i));
+    const t = items[i]!;
+    items[i] = items[j]!;
+    items[j] = t;
+  }
 }
 
 /** FNV-1a: a stable 32-bit hash, so sampling depends only on seed, order and relation. */
