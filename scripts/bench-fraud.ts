@@ -16,7 +16,8 @@
  * Last line: one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OrderPlaced, OrderScored, type OrderPlacedEvent, type OrderScoredEvent } from '@commerce/contracts';
 import { createBlobStore } from '@commerce/blob-store';
@@ -30,6 +31,7 @@ import { selectBackend } from '../services/fraud-scorer/src/domain/gnn/backend.j
 import { EntityGraph } from '../services/fraud-scorer/src/domain/gnn/features.js';
 import { loadModel } from '../services/fraud-scorer/src/domain/gnn/registry.js';
 import { sampleOrder } from '../services/fraud-scorer/src/domain/gnn/sampler.js';
+import { COLOURS, panelSvg, svgToPng, type ChartSpec } from '../services/fraud-scorer/src/training/plots.js';
 
 const opts = new Command()
   .option('--rate <n>', 'fixed publish rate for the latency phase, orders/s', (v) => Number(v), 200)
@@ -78,6 +80,39 @@ function groupCpuSeconds(pid: number): number {
 function ownCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+const WINDOW_MS = 250;
+
+/**
+ * One fixed-rate phase over time: the worst end-to-end latency and the worst time in the service
+ * per window. A spike in both phases at once, or end to end with the service's own time flat, is
+ * the emulator holding messages back, not the service.
+ */
+function latencyChart(phase: string, rows: ReadonlyArray<{ sentMs: number; latencyMs: number; inServiceMs: number | undefined }>): ChartSpec {
+  const worst = (pick: (r: (typeof rows)[number]) => number | undefined): Array<[number, number]> => {
+    const byWindow = new Map<number, number>();
+    for (const r of rows) {
+      const v = pick(r);
+      if (v === undefined) continue;
+      const w = Math.floor(r.sentMs / WINDOW_MS);
+      byWindow.set(w, Math.max(byWindow.get(w) ?? 0, v));
+    }
+    return [...byWindow].sort((a, b) => a[0] - b[0]).map(([w, v]) => [(w * WINDOW_MS) / 1000, v]);
+  };
+  const end = Math.max(...rows.map((r) => r.sentMs)) / 1000;
+  const service = worst((r) => (phase === 'floor' ? undefined : r.inServiceMs));
+  return {
+    title: phase === 'floor' ? 'Relay that scores nothing (the emulator alone)' : 'Fraud scorer',
+    xLabel: 'seconds into the phase (order published)',
+    yLabel: `worst latency per ${WINDOW_MS} ms window, ms`,
+    legend: 'top-right',
+    series: [
+      { label: 'order-placed -> order-scored', colour: COLOURS.gnn, points: worst((r) => r.latencyMs) },
+      ...(service.length > 0 ? [{ label: 'inside the scorer', colour: COLOURS.baseline, points: service }] : []),
+      { label: 'target p99 (50 ms)', colour: COLOURS.loss, dashed: true, points: [[0, 50], [end, 50]] as Array<[number, number]> },
+    ],
+  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -151,6 +186,8 @@ async function main(): Promise<void> {
       bar.stop();
       if (done < ids.length) throw new Error(`${phase}: only ${done}/${ids.length} orders scored within ${timeoutMs / 1000} s; see .tmp/bench-fraud/fraud-scorer.log`);
     };
+    /** Per fixed-rate phase: each order's send time, end-to-end latency and time in the service (ms). */
+    const timelines = new Map<string, Array<{ sentMs: number; latencyMs: number; inServiceMs: number | undefined }>>();
     /** Publishes at `rate` per second and returns each order's latency, publish -> order-scored received. */
     const atFixedRate = async (events: ReadonlyArray<{ event: OrderPlacedEvent }>, phase: string): Promise<number[]> => {
       const sentAt = new Map<string, number>();
@@ -165,6 +202,14 @@ async function main(): Promise<void> {
       }
       await Promise.all(pending);
       await waitScored(events.map((o) => o.event.orderId), phase, 180_000);
+      // Every order's timings, in publish order, so a tail can be placed in time (and is plotted).
+      const timeline = events.map((o) => {
+        const id = o.event.orderId;
+        return { id, userId: o.event.userId, sentMs: sentAt.get(id)! - t0, latencyMs: receivedAt.get(id)! - sentAt.get(id)!, inServiceMs: scoreMs.get(id) };
+      });
+      timelines.set(phase, timeline);
+      const csv = timeline.map((r) => `${r.id},${r.userId},${r.sentMs.toFixed(1)},${r.latencyMs.toFixed(1)},${r.inServiceMs ?? ''}`);
+      writeFileSync(join(dir, `latency-${phase.replace(/\W+/g, '-')}.csv`), `order_id,user_id,sent_ms,latency_ms,in_service_ms\n${csv.join('\n')}\n`);
       return events.map((o) => receivedAt.get(o.event.orderId)! - sentAt.get(o.event.orderId)!).sort((a, b) => a - b);
     };
 
@@ -275,6 +320,8 @@ async function main(): Promise<void> {
       infer_us_b1: Math.round(inferB1),
       infer_us_b256: Math.round(inferB256),
     };
+    await writeFile(join(dir, 'latency.png'), await svgToPng(panelSvg([...timelines].map(([phase, rows]) => latencyChart(phase, rows)), 620, 380)));
+    say(`latency over time (worst per ${WINDOW_MS} ms window, both fixed-rate phases): .tmp/bench-fraud/latency.png; every order: .tmp/bench-fraud/latency-*.csv`);
     say(`latency at ${opts.rate}/s: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms end to end; inside the scorer p50 ${result.score_p50_ms} ms, p99 ${result.score_p99_ms} ms; the emulator path alone (no scorer) p50 ${result.floor_p50_ms} ms, p99 ${result.floor_p99_ms} ms`);
     say(`throughput: the scorer drained a backlog at ${result.max_eps} orders/s using ${result.cpu_us_per_order} µs of CPU per order; the emulator used ${result.emulator_cpu_us_per_order} µs per order meanwhile and this process ${Math.round((benchCpu * 1e6) / burst.length)} µs`);
     const allCpu = result.cpu_us_per_order + result.emulator_cpu_us_per_order + (benchCpu * 1e6) / burst.length;
