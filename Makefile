@@ -61,7 +61,7 @@ infra-generate: install ## regenerate infra/pubsub.tf.json (Terraform for Pub/Su
 bench-fraud: build ## fraud scorer end to end on the emulator: latency at a fixed rate, max throughput, model alone; last line is JSON
 	$(TSX) scripts/bench-fraud.ts $(if $(RATE),--rate $(RATE))
 
-emulator-latency: build ## the emulator's own one-hop delivery latency here (the floor under every end-to-end figure); last line is JSON
+emulator-latency: build ## the emulator's own one-hop latency and delivery ceiling here (the floor under every end-to-end figure); last line is JSON
 	$(TSX) scripts/emulator-latency.ts
 
 bench-eventkit: build ## event kit vs raw client throughput on the emulator; last line is JSON
