@@ -18,7 +18,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OrderPlaced, OrderScored, type OrderPlacedEvent, type OrderScoredEvent } from '@commerce/contracts';
 import { createBlobStore } from '@commerce/blob-store';
@@ -85,13 +84,20 @@ function ownCpuSeconds(): number {
 
 const WINDOW_MS = 250;
 
+/** One order of a fixed-rate phase: when it was published, its end-to-end latency and its time in the service (ms). */
+interface TimelineRow {
+  readonly sentMs: number;
+  readonly latencyMs: number;
+  readonly inServiceMs: number | undefined;
+}
+
 /**
  * One fixed-rate phase over time: the worst end-to-end latency and the worst time in the service
  * per window. A spike in both phases at once, or end to end with the service's own time flat, is
  * the emulator holding messages back, not the service.
  */
-function latencyChart(phase: string, rows: ReadonlyArray<{ sentMs: number; latencyMs: number; inServiceMs: number | undefined }>): ChartSpec {
-  const worst = (pick: (r: (typeof rows)[number]) => number | undefined): Array<[number, number]> => {
+function latencyChart(phase: string, rows: readonly TimelineRow[]): ChartSpec {
+  const worst = (pick: (r: TimelineRow) => number | undefined): Array<[number, number]> => {
     const byWindow = new Map<number, number>();
     for (const r of rows) {
       const v = pick(r);
@@ -187,8 +193,7 @@ async function main(): Promise<void> {
       bar.stop();
       if (done < ids.length) throw new Error(`${phase}: only ${done}/${ids.length} orders scored within ${timeoutMs / 1000} s; see .tmp/bench-fraud/fraud-scorer.log`);
     };
-    /** Per fixed-rate phase: each order's send time, end-to-end latency and time in the service (ms). */
-    const timelines = new Map<string, Array<{ sentMs: number; latencyMs: number; inServiceMs: number | undefined }>>();
+    const timelines = new Map<string, TimelineRow[]>();
     /** Publishes at `rate` per second and returns each order's latency, publish -> order-scored received. */
     const atFixedRate = async (events: ReadonlyArray<{ event: OrderPlacedEvent }>, phase: string): Promise<number[]> => {
       const sentAt = new Map<string, number>();
@@ -326,7 +331,7 @@ async function main(): Promise<void> {
       infer_us_b1: Math.round(inferB1),
       infer_us_b256: Math.round(inferB256),
     };
-    await writeFile(join(dir, 'latency.png'), await svgToPng(panelSvg([...timelines].map(([phase, rows]) => latencyChart(phase, rows)), 620, 380)));
+    writeFileSync(join(dir, 'latency.png'), await svgToPng(panelSvg([...timelines].map(([phase, rows]) => latencyChart(phase, rows)), 620, 380)));
     say(`latency over time (worst per ${WINDOW_MS} ms window, both fixed-rate phases): .tmp/bench-fraud/latency.png; every order: .tmp/bench-fraud/latency-*.csv`);
     say(`latency at ${opts.rate}/s: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms end to end; inside the scorer p50 ${result.score_p50_ms} ms, p99 ${result.score_p99_ms} ms; the emulator path alone (no scorer) p50 ${result.floor_p50_ms} ms, p99 ${result.floor_p99_ms} ms`);
     say(`throughput: the scorer drained a backlog at ${result.max_eps} orders/s using ${result.cpu_us_per_order} µs of CPU per order; the emulator used ${result.emulator_cpu_us_per_order} µs per order meanwhile and this process ${Math.round((benchCpu * 1e6) / burst.length)} µs`);
