@@ -65,31 +65,30 @@ class IdTable {
   }
 
   /** The slot holding `k`, or the empty slot where it would go. */
-  private find(words: Uint32Array, mask: number, k: Uint32Array): number {
+  private find(k: Uint32Array): number {
+    const words = this.words;
     // The last 64 bits are random in every UUID version we see (v4, v7, derived v7); the first 48 of a v7 are a timestamp.
-    let slot = (Math.imul(k[3]! ^ Math.imul(k[2]!, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
+    let slot = (Math.imul(k[3]! ^ Math.imul(k[2]!, 0x85ebca6b), 0x9e3779b1) >>> 0) & this.mask;
     for (;;) {
       const at = slot * 4;
-      const w0 = words[at]!;
-      const w1 = words[at + 1]!;
-      const w2 = words[at + 2]!;
-      const w3 = words[at + 3]!;
-      if ((w0 | w1 | w2 | w3) === 0 || (w0 === k[0] && w1 === k[1] && w2 === k[2] && w3 === k[3])) return at;
-      slot = (slot + 1) & mask;
+      if (this.isEmpty(at) || (words[at] === k[0] && words[at + 1] === k[1] && words[at + 2] === k[2] && words[at + 3] === k[3])) return at;
+      slot = (slot + 1) & this.mask;
     }
   }
 
-  has(k: Uint32Array): boolean {
+  private isEmpty(at: number): boolean {
     const w = this.words;
-    const at = this.find(w, this.mask, k);
-    return (w[at]! | w[at + 1]! | w[at + 2]! | w[at + 3]!) !== 0;
+    return (w[at]! | w[at + 1]! | w[at + 2]! | w[at + 3]!) === 0;
+  }
+
+  has(k: Uint32Array): boolean {
+    return !this.isEmpty(this.find(k));
   }
 
   add(k: Uint32Array): void {
-    const w = this.words;
-    const at = this.find(w, this.mask, k);
-    if ((w[at]! | w[at + 1]! | w[at + 2]! | w[at + 3]!) !== 0) return;
-    w.set(k, at);
+    const at = this.find(k);
+    if (!this.isEmpty(at)) return;
+    this.words.set(k, at);
     if (++this.size * 2 > this.mask + 1) this.grow();
   }
 
@@ -98,11 +97,9 @@ class IdTable {
     const slots = (this.mask + 1) * 2;
     this.words = new Uint32Array(slots * 4);
     this.mask = slots - 1;
-    const k = new Uint32Array(4);
     for (let at = 0; at < old.length; at += 4) {
-      if ((old[at]! | old[at + 1]! | old[at + 2]! | old[at + 3]!) === 0) continue;
-      k.set(old.subarray(at, at + 4));
-      this.words.set(k, this.find(this.words, this.mask, k));
+      const k = old.subarray(at, at + 4);
+      if ((k[0]! | k[1]! | k[2]! | k[3]!) !== 0) this.words.set(k, this.find(k));
     }
   }
 }
