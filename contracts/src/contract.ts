@@ -109,45 +109,63 @@ const isClosable = (node: Record<string, unknown>): boolean =>
 
 /**
  * For a value that already passed the lenient check: true when no object the schema closes
- * (see closeObjects) has a key the schema does not declare. Walks only the parts of the schema
+ * (see closeObjects) has a key the schema does not declare. Covers only the parts of the schema
  * that contain closable objects; a union containing one falls back to TypeBox's strict check of
  * that branch set, so the result always equals the strict check's.
+ *
+ * Generated as code, as TypeBox's own checks are: a closed object becomes a `for...in` over its
+ * keys with a `switch` of the declared names, which V8 compares by identity. The interpreted walk
+ * it replaces (a Set lookup per key, a closure per node) cost 0.8-1.1 µs for a 1 KB order-scored
+ * event, as much as the rest of the publish-side validation, on every event published.
  */
 export function unknownKeysCheck(schema: TSchema): (value: unknown) => boolean {
-  type Walk = (value: unknown) => boolean;
-  const walk = (node: unknown): Walk | undefined => {
+  const fallbacks: Array<(value: unknown) => boolean> = [];
+  let vars = 0;
+  /** Statements that `return false` when the value in `v` has an undeclared key; undefined when nothing to check. */
+  const gen = (node: unknown, v: string): string | undefined => {
     if (node === null || typeof node !== 'object') return undefined;
     const n = node as Record<string, unknown>;
     if (Array.isArray(n['anyOf']) || Array.isArray(n['oneOf']) || Array.isArray(n['allOf'])) {
       const branches = (n['anyOf'] ?? n['oneOf'] ?? n['allOf']) as unknown[];
-      if (branches.every((b) => walk(b) === undefined)) return undefined;
+      if (branches.every((b) => gen(b, 'x') === undefined)) return undefined;
       const exact = TypeCompiler.Compile(closeObjects(n as TSchema));
-      return (v) => exact.Check(v);
+      fallbacks.push((x) => exact.Check(x));
+      return `if (!f[${fallbacks.length - 1}](${v})) return false;`;
     }
     if (n['type'] === 'array') {
-      const items = walk(n['items']);
-      return items && ((v) => (v as unknown[]).every(items));
+      const i = `i${vars++}`;
+      const item = `v${vars++}`;
+      const body = gen(n['items'], item);
+      return body && `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) { const ${item} = ${v}[${i}]; ${body} }`;
     }
     if (n['type'] !== 'object') return undefined;
     const props = (n['properties'] ?? {}) as Record<string, unknown>;
-    const children: Array<[string, Walk]> = [];
+    const parts: string[] = [];
+    if (isClosable(n)) {
+      const k = `k${vars++}`;
+      const cases = Object.keys(props).map((key) => `case ${JSON.stringify(key)}:`).join(' ');
+      parts.push(`for (const ${k} in ${v}) switch (${k}) { ${cases} break; default: return false; }`);
+    }
     for (const [key, child] of Object.entries(props)) {
-      const w = walk(child);
-      if (w) children.push([key, w]);
+      const c = `v${vars++}`;
+      const body = gen(child, c);
+      if (body) parts.push(`{ const ${c} = ${v}[${JSON.stringify(key)}]; if (${c} !== undefined) { ${body} } }`);
     }
     const pattern = n['patternProperties'] as Record<string, unknown> | undefined;
-    const valueWalk = pattern ? Object.values(pattern).map(walk).find((w) => w !== undefined) : undefined;
-    const allowed = isClosable(n) ? new Set(Object.keys(props)) : undefined;
-    if (!allowed && children.length === 0 && !valueWalk) return undefined;
-    return (v) => {
-      const o = v as Record<string, unknown>;
-      if (allowed) for (const key in o) if (!allowed.has(key)) return false;
-      for (const [key, w] of children) if (o[key] !== undefined && !w(o[key])) return false;
-      if (valueWalk) for (const key in o) if (!valueWalk(o[key])) return false;
-      return true;
-    };
+    if (pattern) {
+      const k = `k${vars++}`;
+      const c = `v${vars++}`;
+      const body = Object.values(pattern)
+        .map((p) => gen(p, c))
+        .find((b) => b !== undefined);
+      if (body) parts.push(`for (const ${k} in ${v}) { const ${c} = ${v}[${k}]; ${body} }`);
+    }
+    return parts.length > 0 ? parts.join(' ') : undefined;
   };
-  return walk(schema) ?? (() => true);
+  const body = gen(schema, 'v');
+  if (body === undefined) return () => true;
+  // Generated from the contract's own schema only, as TypeBox's compiler does.
+  return new Function('f', `return function unknownKeys(v) { ${body} return true; };`)(fallbacks) as (value: unknown) => boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { avroSchemaOf, isClosed, type AvroType } from './avro.js';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { closeObjects, unknownKeysCheck, type AnyEventContract } from './contract.js';
@@ -218,5 +218,47 @@ describe('field paths in issues', () => {
   it('reject an enum value the contract does not list', () => {
     const data = { ...exampleOf(OrderPlaced), channel: 'fax' };
     expect(OrderPlaced.publishIssues(data).map((i) => i.path)).toContain('/channel');
+  });
+});
+
+describe('the generated unknown-keys check, on schema shapes no contract uses yet', () => {
+  // Unions of closed objects, records (patternProperties) of closed objects and arrays of arrays:
+  // each must agree with TypeBox's strict check, which is what publishers are promised.
+  const Closed = Type.Object({ a: Type.String(), b: Type.Optional(Type.Number()) });
+  const schema = Type.Object({
+    kind: Type.Union([Type.Object({ tag: Type.Literal('x'), x: Type.Number() }), Type.Object({ tag: Type.Literal('y'), y: Type.String() })]),
+    byName: Type.Record(Type.String(), Closed),
+    grid: Type.Array(Type.Array(Closed)),
+    open: Type.Object({ inner: Closed }, { additionalProperties: true }),
+    'odd "key"': Type.Optional(Closed),
+  });
+  const strict = TypeCompiler.Compile(closeObjects(schema));
+  const walk = unknownKeysCheck(schema);
+  type Obj = Record<string, unknown>;
+  /** The object at a path in the value, for a case to add a key to. */
+  const at = (v: Obj, ...path: Array<string | number>): Obj => path.reduce<Obj>((o, k) => o[k] as Obj, v);
+  const valid = (): Obj => ({
+    kind: { tag: 'y', y: 'why' },
+    byName: { first: { a: '1' }, second: { a: '2', b: 2 } },
+    grid: [[{ a: 'r0c0' }], [], [{ a: 'r2c0', b: 1 }, { a: 'r2c1' }]],
+    open: { inner: { a: 'in' }, extra: 'allowed here' },
+    'odd "key"': { a: 'quoted' },
+  });
+  const cases: Array<[string, (v: Obj) => void]> = [
+    ['the valid value itself', () => undefined],
+    ['an unknown key at the top', (v) => (v['surprise'] = 1)],
+    ['an unknown key in a union branch', (v) => (at(v, 'kind')['extra'] = 1)],
+    ['an unknown key in a record value', (v) => (at(v, 'byName', 'second')['c'] = 1)],
+    ['a new record key (allowed)', (v) => (at(v, 'byName')['third'] = { a: '3' })],
+    ['an unknown key in an array of arrays', (v) => (at(v, 'grid', 2, 1)['c'] = 1)],
+    ['an unknown key where the schema is open', (v) => (at(v, 'open')['more'] = 1)],
+    ['an unknown key inside the open object', (v) => (at(v, 'open', 'inner')['c'] = 1)],
+    ['an unknown key under a quoted name', (v) => (at(v, 'odd "key"')['c'] = 1)],
+  ];
+  it.each(cases)('%s', (_name, change) => {
+    const value = valid();
+    change(value);
+    expect(TypeCompiler.Compile(schema).Check(value)).toBe(true);
+    expect(walk(value)).toBe(strict.Check(value));
   });
 });
