@@ -86,10 +86,15 @@ export class Dispatcher {
     metrics.subscriptions.delete(c);
   }
 
-  async dispatch(d: Delivery): Promise<Outcome> {
+  /**
+   * The outcome, as a plain value when it is known at once (a duplicate, an invalid message) and
+   * otherwise as a promise. Not an async function: at thousands of messages a second each async
+   * frame and await costs more than the checks it wraps. Never throws; a failure of the
+   * pipeline itself (the processed-ids store) rejects.
+   */
+  dispatch(d: Delivery): Outcome | Promise<Outcome> {
     const { contract, processedIds } = this.o;
-    const counts = this.counts;
-    counts.received++;
+    this.counts.received++;
     this.lastMessageAtMs = Date.now();
     let eventId: string | undefined;
     let event: unknown;
@@ -104,33 +109,76 @@ export class Dispatcher {
     } catch (err) {
       return this.failed(err, d, eventId);
     }
-
-    // Awaited only when the store is asynchronous: an await costs a microtask even on a plain value.
-    const seen = processedIds.has(eventId);
-    if ((seen === true || (seen !== false && (await seen))) || this.inProgress.has(eventId)) {
-      // Already done (or being done by a concurrent delivery of the same event, whose own
-      // outcome decides its fate): acking this copy is safe.
-      counts.duplicates++;
-      return DUPLICATE;
+    let seen: boolean | Promise<boolean>;
+    try {
+      seen = processedIds.has(eventId);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
+    if (seen === true || seen === false) return seen ? this.duplicate() : this.run(d, eventId, event);
+    const id = eventId;
+    return seen.then((s) => (s ? this.duplicate() : this.run(d, id, event)));
+  }
 
+  private duplicate(): Outcome {
+    this.counts.duplicates++;
+    return DUPLICATE;
+  }
+
+  /** Runs the handler unless a concurrent delivery of the same event already is. */
+  private run(d: Delivery, eventId: string, event: unknown): Outcome | Promise<Outcome> {
+    // Being done by a concurrent delivery of the same event, whose own outcome decides its
+    // fate: acking this copy is safe.
+    if (this.inProgress.has(eventId)) return this.duplicate();
     const ctx = new MessageContext(d, eventId, this.o);
     this.inProgress.add(eventId);
-    counts.inFlight++;
+    this.counts.inFlight++;
     const started = performance.now();
+    let result: unknown;
     try {
-      await (this.o.handler as Handler<unknown>)(event, ctx);
-      const added = processedIds.add(eventId);
-      if (added !== undefined) await added;
-      this.m.handlerOk.observe((performance.now() - started) / 1000);
-      return ACK;
+      result = (this.o.handler as Handler<unknown>)(event, ctx);
     } catch (err) {
-      this.m.handlerError.observe((performance.now() - started) / 1000);
-      return this.failed(err, d, eventId);
-    } finally {
-      this.inProgress.delete(eventId);
-      counts.inFlight--;
+      return this.handlerFailed(err, d, eventId, started);
     }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        () => this.handlerDone(d, eventId, started),
+        (err: unknown) => this.handlerFailed(err, d, eventId, started),
+      );
+    }
+    return this.handlerDone(d, eventId, started);
+  }
+
+  private handlerDone(d: Delivery, eventId: string, started: number): Outcome | Promise<Outcome> {
+    let added: void | Promise<void>;
+    try {
+      added = this.o.processedIds.add(eventId);
+    } catch (err) {
+      return this.handlerFailed(err, d, eventId, started);
+    }
+    if (added === undefined) return this.succeeded(eventId, started);
+    return added.then(
+      () => this.succeeded(eventId, started),
+      (err: unknown) => this.handlerFailed(err, d, eventId, started),
+    );
+  }
+
+  private succeeded(eventId: string, started: number): Outcome {
+    this.m.handlerOk.observe((performance.now() - started) / 1000);
+    this.finished(eventId);
+    return ACK;
+  }
+
+  /** The handler threw or rejected, or its event could not be recorded as processed. */
+  private handlerFailed(err: unknown, d: Delivery, eventId: string, started: number): Outcome {
+    this.m.handlerError.observe((performance.now() - started) / 1000);
+    this.finished(eventId);
+    return this.failed(err, d, eventId);
+  }
+
+  private finished(eventId: string): void {
+    this.inProgress.delete(eventId);
+    this.counts.inFlight--;
   }
 
   /** Counts what the transport did with a message; called once the ack/nack/dead-letter is done. */
@@ -166,6 +214,7 @@ export class Dispatcher {
 }
 
 const noop = (): void => undefined;
+const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as { then?: unknown } | null)?.then === 'function';
 const ACK: Outcome = { kind: 'ack' };
 const DUPLICATE: Outcome = { kind: 'duplicate' };
 

@@ -284,7 +284,7 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     this.working++;
     const key = m.orderingKey;
     if (!key) {
-      void this.handle(m).then(this.workDone);
+      this.handle(m, this.workDone);
       return;
     }
     // Ordered subscription: the broker may hand over several messages of one key at once, so the
@@ -315,20 +315,28 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
             released = true;
             next();
           };
-          void this.handle(m, release).then((result) => {
-            if (result === 'nacked') l.blocked = true;
-            release();
-            finish();
-          });
+          this.handle(
+            m,
+            (result) => {
+              if (result === 'nacked') l.blocked = true;
+              release();
+              finish();
+            },
+            release,
+          );
         }),
     );
   }
 
-  private async handle(m: Message, releaseOrderingKey?: () => void): Promise<'acked' | 'nacked'> {
-    const d = this.dispatcher!;
-    let outcome: Outcome;
+  /**
+   * Runs the pipeline on one message, does what its outcome says, then calls `after`. No async
+   * frame, and no promise of its own when the handler's is the only one, for the same reason as
+   * Dispatcher.dispatch.
+   */
+  private handle(m: Message, after: (result: 'acked' | 'nacked') => void, releaseOrderingKey?: () => void): void {
+    let outcome: Outcome | Promise<Outcome>;
     try {
-      outcome = await d.dispatch({
+      outcome = this.dispatcher!.dispatch({
         data: m.data,
         attributes: m.attributes,
         messageId: m.id,
@@ -338,10 +346,31 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
         releaseOrderingKey,
       });
     } catch (err) {
-      // The pipeline itself failed (e.g. the processed-ids store): retry later.
-      this.log.error({ err, messageId: m.id }, 'delivery pipeline failed; nacking');
-      outcome = { kind: 'nack', code: 'PIPELINE_ERROR', error: err };
+      outcome = Promise.reject(err as Error);
     }
+    if (!(outcome instanceof Promise)) {
+      this.settleThen(m, outcome, after);
+      return;
+    }
+    outcome.then(
+      (o) => this.settleThen(m, o, after),
+      (err: unknown) => {
+        // The pipeline itself failed (e.g. the processed-ids store): retry later.
+        this.log.error({ err, messageId: m.id }, 'delivery pipeline failed; nacking');
+        this.settleThen(m, { kind: 'nack', code: 'PIPELINE_ERROR', error: err }, after);
+      },
+    );
+  }
+
+  private settleThen(m: Message, outcome: Outcome, after: (result: 'acked' | 'nacked') => void): void {
+    const result = this.settle(m, outcome);
+    if (typeof result === 'string') after(result);
+    else void result.then(after);
+  }
+
+  /** Acks, nacks or dead-letters the message as the outcome says; dead-lettering takes a publish. */
+  private settle(m: Message, outcome: Outcome): 'acked' | 'nacked' | Promise<'acked' | 'nacked'> {
+    const d = this.dispatcher!;
     switch (outcome.kind) {
       case 'ack':
       case 'duplicate':
