@@ -21,11 +21,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 
 const opts = new Command()
   .option('--messages <n>', 'messages per run', (v) => Number(v), 50_000)
-  .option('--runs <n>', 'runs per side (alternating)', (v) => Number(v), 4)
+  .option('--runs <n>', 'runs per side (alternating)', (v) => Number(v), 6)
   .option('--side <side>', 'raw, kit or both (one side alone is for profiling)', 'both')
   .option('--cpu-profile <file>', 'write a CPU profile (.cpuprofile) of the measured runs, warm-up excluded')
   .parse()
@@ -75,6 +76,8 @@ interface RunResult {
   cpuMicrosPerMsg: number;
   /** The emulator's CPU per message over the same window (publish, store, deliver, ack). */
   emulatorCpuMicrosPerMsg: number;
+  /** Garbage-collection pauses of this process per message (part of cpuMicrosPerMsg). */
+  gcMicrosPerMsg: number;
   publishMsgsPerS: number;
   seconds: number;
 }
@@ -93,6 +96,12 @@ function emulatorCpuSeconds(): number {
   return ticks / 100;
 }
 let emulatorPids: number[] = [];
+
+/** Milliseconds this process has spent in garbage-collection pauses so far (scavenges and full collections). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 
 /**
  * One emulator for the whole benchmark, warmed up before anything is measured: a cold JVM spent
@@ -189,12 +198,14 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   };
   bar.start(n, 0, { side });
   const cpu0 = process.cpuUsage();
+  const gc0 = gcMs;
   const emu0 = emulatorCpuSeconds();
   const cpuPerMsg = (): number => {
     const c = process.cpuUsage(cpu0);
     return (c.user + c.system) / n;
   };
   const emuPerMsg = (): number => ((emulatorCpuSeconds() - emu0) * 1e6) / n;
+  const gcPerMsg = (): number => ((gcMs - gc0) * 1000) / n;
   let t0 = 0;
   let published = 0;
 
@@ -220,11 +231,12 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
     const t1 = performance.now();
     const cpuMicrosPerMsg = cpuPerMsg();
     const emulatorCpuMicrosPerMsg = emuPerMsg();
+    const gcMicrosPerMsg = gcPerMsg();
     await sub.close();
     await pubsub.close();
     await dropRun(admin, subName);
     bar.stop();
-    return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+    return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, gcMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
   }
 
   const bus = new PubSubEventBus({ pubsub, source: 'bench', metricsRegistry: new Registry(), batching: BATCH, maxInFlight: FLOW });
@@ -236,10 +248,11 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   const t1 = performance.now();
   const cpuMicrosPerMsg = cpuPerMsg();
   const emulatorCpuMicrosPerMsg = emuPerMsg();
+  const gcMicrosPerMsg = gcPerMsg();
   await bus.close();
   await dropRun(admin, subName);
   bar.stop();
-  return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+  return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, gcMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -261,7 +274,7 @@ async function main(): Promise<void> {
     for (const [i, side] of order.entries()) {
       const r = await run(side, i + 1, host, admin, bar);
       results.push(r);
-      console.log(`  run ${String(i + 1).padStart(2)} ${side.padEnd(3)}  ${r.msgsPerS.toFixed(0).padStart(6)} msgs/s end to end (${r.seconds.toFixed(2)} s), publish alone ${r.publishMsgsPerS.toFixed(0).padStart(5)} msgs/s, CPU per msg: client ${r.cpuMicrosPerMsg.toFixed(1)} µs, emulator ${r.emulatorCpuMicrosPerMsg.toFixed(1)} µs`);
+      console.log(`  run ${String(i + 1).padStart(2)} ${side.padEnd(3)}  ${r.msgsPerS.toFixed(0).padStart(6)} msgs/s end to end (${r.seconds.toFixed(2)} s), publish alone ${r.publishMsgsPerS.toFixed(0).padStart(5)} msgs/s, CPU per msg: client ${r.cpuMicrosPerMsg.toFixed(1)} µs (GC ${r.gcMicrosPerMsg.toFixed(1)}), emulator ${r.emulatorCpuMicrosPerMsg.toFixed(1)} µs`);
     }
     if (profiler && opts.cpuProfile) {
       writeFileSync(opts.cpuProfile, JSON.stringify(await profiler.stop()));
@@ -279,7 +292,15 @@ async function main(): Promise<void> {
   const rawCpu = median(results.filter((r) => r.side === 'raw').map((r) => r.cpuMicrosPerMsg));
   const kitCpu = median(results.filter((r) => r.side === 'kit').map((r) => r.cpuMicrosPerMsg));
   console.log(`median: raw ${raw.toFixed(0)} msgs/s, kit ${kit.toFixed(0)} msgs/s, ratio ${(kit / raw).toFixed(3)} (target >= 0.95)`);
+  // Each raw run next to a kit run (ABBA order) sees the same emulator state; their ratios show
+  // how much of the spread between runs is drift rather than the kit.
+  const pairs: number[] = [];
+  if (sides.length === 2) for (let i = 0; i + 1 < results.length; i += 2) pairs.push(results[i]!.side === 'kit' ? results[i]!.msgsPerS / results[i + 1]!.msgsPerS : results[i + 1]!.msgsPerS / results[i]!.msgsPerS);
+  if (pairs.length > 0) console.log(`kit/raw of each adjacent pair: ${pairs.map((r) => r.toFixed(3)).join(' ')} (median ${median(pairs).toFixed(3)})`);
   console.log(`client CPU per message (publish + consume, this process): raw ${rawCpu.toFixed(1)} µs, kit ${kitCpu.toFixed(1)} µs (${kitCpu >= rawCpu ? '+' : ''}${(kitCpu - rawCpu).toFixed(1)} µs for validation, idempotency, tracing, metrics)`);
+  const rawGc = median(results.filter((r) => r.side === 'raw').map((r) => r.gcMicrosPerMsg));
+  const kitGc = median(results.filter((r) => r.side === 'kit').map((r) => r.gcMicrosPerMsg));
+  console.log(`of which garbage-collection pauses: raw ${rawGc.toFixed(1)} µs, kit ${kitGc.toFixed(1)} µs per message`);
   console.log(`client-bound capacity of one core at that cost: raw ${(1e6 / rawCpu).toFixed(0)} msgs/s, kit ${(1e6 / kitCpu).toFixed(0)} msgs/s (ratio ${(rawCpu / kitCpu).toFixed(3)})`);
   console.log(JSON.stringify({ bench: 'eventkit', messages: opts.messages, raw_msgs_per_s: Math.round(raw), kit_msgs_per_s: Math.round(kit), ratio: Math.round((kit / raw) * 1000) / 1000 }));
 }
