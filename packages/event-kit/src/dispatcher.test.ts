@@ -92,6 +92,17 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
     expect(d.inFlight).toBe(0);
   });
 
+  it('takes any thenable a store hands back, as await did', async () => {
+    const ids = new Set<string>();
+    // The least a thenable can be: it calls back later and returns nothing.
+    const thenable = <T>(value: T): PromiseLike<T> => ({ then: ((ok: (v: T) => void) => void setImmediate(() => ok(value))) as never });
+    const store = { has: (id: string) => thenable(ids.has(id)), add: (id: string) => thenable(void ids.add(id)) } as unknown as ProcessedIdsStore;
+    const d = dispatcher(async () => undefined, store);
+    const m = delivery();
+    expect(await kindOf(d.dispatch(m))).toBe('ack');
+    expect(await kindOf(d.dispatch(m))).toBe('duplicate');
+  });
+
   it('reports a processed-ids store that throws as a rejection, never as a synchronous throw, and runs no handler', async () => {
     let runs = 0;
     const broken: ProcessedIdsStore = {

@@ -117,7 +117,8 @@ export class Dispatcher {
     }
     if (seen === true || seen === false) return seen ? this.duplicate() : this.run(d, eventId, event);
     const id = eventId;
-    return seen.then((s) => (s ? this.duplicate() : this.run(d, id, event)));
+    // Promise.resolve: a store may hand back any thenable; a native promise passes through as is.
+    return Promise.resolve(seen).then((s) => (s ? this.duplicate() : this.run(d, id, event)));
   }
 
   private duplicate(): Outcome {
@@ -157,7 +158,7 @@ export class Dispatcher {
       return this.handlerFailed(err, d, eventId, started);
     }
     if (added === undefined) return this.succeeded(eventId, started);
-    return added.then(
+    return Promise.resolve(added).then(
       () => this.succeeded(eventId, started),
       (err: unknown) => this.handlerFailed(err, d, eventId, started),
     );
