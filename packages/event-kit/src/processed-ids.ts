@@ -14,7 +14,7 @@ export interface ProcessedIdsStore {
 }
 
 /** Hex digit values by UTF-16 code unit; -1 for anything else (upper case included: ids compare as strings). */
-const HEX_VALUE = new Int32Array(65536).fill(-1);
+const HEX_VALUE = new Int8Array(65536).fill(-1);
 for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
 
 /**
