@@ -200,14 +200,22 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   const cpu0 = process.cpuUsage();
   const gc0 = gcMs;
   const emu0 = emulatorCpuSeconds();
-  const cpuPerMsg = (): number => {
-    const c = process.cpuUsage(cpu0);
-    return (c.user + c.system) / n;
-  };
-  const emuPerMsg = (): number => ((emulatorCpuSeconds() - emu0) * 1e6) / n;
-  const gcPerMsg = (): number => ((gcMs - gc0) * 1000) / n;
   let t0 = 0;
   let published = 0;
+  /** Everything the run reports, read the moment its last message is in (before any teardown). */
+  const measured = (): RunResult => {
+    const t1 = performance.now();
+    const c = process.cpuUsage(cpu0);
+    return {
+      side,
+      cpuMicrosPerMsg: (c.user + c.system) / n,
+      emulatorCpuMicrosPerMsg: ((emulatorCpuSeconds() - emu0) * 1e6) / n,
+      gcMicrosPerMsg: ((gcMs - gc0) * 1000) / n,
+      msgsPerS: n / ((t1 - t0) / 1000),
+      publishMsgsPerS: n / ((published - t0) / 1000),
+      seconds: (t1 - t0) / 1000,
+    };
+  };
 
   if (side === 'raw') {
     const topic = pubsub.topic('order-scored', { batching: { maxMessages: BATCH.maxMessages, maxMilliseconds: BATCH.maxMs } });
@@ -228,15 +236,12 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
     });
     published = performance.now();
     await allReceived;
-    const t1 = performance.now();
-    const cpuMicrosPerMsg = cpuPerMsg();
-    const emulatorCpuMicrosPerMsg = emuPerMsg();
-    const gcMicrosPerMsg = gcPerMsg();
+    const result = measured();
     await sub.close();
     await pubsub.close();
     await dropRun(admin, subName);
     bar.stop();
-    return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, gcMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+    return result;
   }
 
   const bus = new PubSubEventBus({ pubsub, source: 'bench', metricsRegistry: new Registry(), batching: BATCH, maxInFlight: FLOW });
@@ -245,14 +250,11 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   await publishInTurns(n, (i) => bus.publish(OrderScored, event(i)));
   published = performance.now();
   await allReceived;
-  const t1 = performance.now();
-  const cpuMicrosPerMsg = cpuPerMsg();
-  const emulatorCpuMicrosPerMsg = emuPerMsg();
-  const gcMicrosPerMsg = gcPerMsg();
+  const result = measured();
   await bus.close();
   await dropRun(admin, subName);
   bar.stop();
-  return { side, cpuMicrosPerMsg, emulatorCpuMicrosPerMsg, gcMicrosPerMsg, msgsPerS: n / ((t1 - t0) / 1000), publishMsgsPerS: n / ((published - t0) / 1000), seconds: (t1 - t0) / 1000 };
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -287,10 +289,11 @@ async function main(): Promise<void> {
     const m = Math.floor(s.length / 2);
     return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   };
-  const raw = median(results.filter((r) => r.side === 'raw').map((r) => r.msgsPerS));
-  const kit = median(results.filter((r) => r.side === 'kit').map((r) => r.msgsPerS));
-  const rawCpu = median(results.filter((r) => r.side === 'raw').map((r) => r.cpuMicrosPerMsg));
-  const kitCpu = median(results.filter((r) => r.side === 'kit').map((r) => r.cpuMicrosPerMsg));
+  const medianOf = (side: 'raw' | 'kit', field: 'msgsPerS' | 'cpuMicrosPerMsg' | 'gcMicrosPerMsg'): number => median(results.filter((r) => r.side === side).map((r) => r[field]));
+  const raw = medianOf('raw', 'msgsPerS');
+  const kit = medianOf('kit', 'msgsPerS');
+  const rawCpu = medianOf('raw', 'cpuMicrosPerMsg');
+  const kitCpu = medianOf('kit', 'cpuMicrosPerMsg');
   console.log(`median: raw ${raw.toFixed(0)} msgs/s, kit ${kit.toFixed(0)} msgs/s, ratio ${(kit / raw).toFixed(3)} (target >= 0.95)`);
   // Each raw run next to a kit run (ABBA order) sees the same emulator state; their ratios show
   // how much of the spread between runs is drift rather than the kit.
@@ -298,9 +301,7 @@ async function main(): Promise<void> {
   if (sides.length === 2) for (let i = 0; i + 1 < results.length; i += 2) pairs.push(results[i]!.side === 'kit' ? results[i]!.msgsPerS / results[i + 1]!.msgsPerS : results[i + 1]!.msgsPerS / results[i]!.msgsPerS);
   if (pairs.length > 0) console.log(`kit/raw of each adjacent pair: ${pairs.map((r) => r.toFixed(3)).join(' ')} (median ${median(pairs).toFixed(3)})`);
   console.log(`client CPU per message (publish + consume, this process): raw ${rawCpu.toFixed(1)} µs, kit ${kitCpu.toFixed(1)} µs (${kitCpu >= rawCpu ? '+' : ''}${(kitCpu - rawCpu).toFixed(1)} µs for validation, idempotency, tracing, metrics)`);
-  const rawGc = median(results.filter((r) => r.side === 'raw').map((r) => r.gcMicrosPerMsg));
-  const kitGc = median(results.filter((r) => r.side === 'kit').map((r) => r.gcMicrosPerMsg));
-  console.log(`of which garbage-collection pauses: raw ${rawGc.toFixed(1)} µs, kit ${kitGc.toFixed(1)} µs per message`);
+  console.log(`of which garbage-collection pauses: raw ${medianOf('raw', 'gcMicrosPerMsg').toFixed(1)} µs, kit ${medianOf('kit', 'gcMicrosPerMsg').toFixed(1)} µs per message`);
   console.log(`client-bound capacity of one core at that cost: raw ${(1e6 / rawCpu).toFixed(0)} msgs/s, kit ${(1e6 / kitCpu).toFixed(0)} msgs/s (ratio ${(rawCpu / kitCpu).toFixed(3)})`);
   console.log(JSON.stringify({ bench: 'eventkit', messages: opts.messages, raw_msgs_per_s: Math.round(raw), kit_msgs_per_s: Math.round(kit), ratio: Math.round((kit / raw) * 1000) / 1000 }));
 }
