@@ -37,7 +37,22 @@ class SlowStore implements ProcessedIdsStore {
   };
 }
 
-const kindOf = async (o: Outcome | Promise<Outcome>): Promise<string> => (await o).kind;
+/**
+ * Dispatches and resolves with the outcome. Fails the test if the dispatcher throws or calls
+ * back more than once (each callback is an ack or a nack: two would settle a message twice).
+ */
+function outcomeOf(d: Dispatcher, delivery: Delivery): Promise<Outcome> {
+  return new Promise<Outcome>((resolve, reject) => {
+    let calls = 0;
+    d.dispatch(delivery, (outcome, back) => {
+      if (++calls > 1) reject(new Error(`called back ${calls} times`));
+      else if (back !== delivery) reject(new Error('called back with another delivery'));
+      // One turn later, so a second call back would have happened by then.
+      else setImmediate(() => (calls === 1 ? resolve(outcome) : reject(new Error(`called back ${calls} times`))));
+    });
+  });
+}
+const kindOf = async (o: Promise<Outcome>): Promise<string> => (await o).kind;
 
 describe('Dispatcher (the delivery pipeline both buses share)', () => {
   it('acks after a synchronous or an asynchronous handler, and skips the same event delivered again', async () => {
@@ -48,8 +63,8 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
         return handler();
       });
       const first = delivery();
-      expect(await kindOf(d.dispatch(first))).toBe('ack');
-      expect(await kindOf(d.dispatch({ ...first, messageId: 'm-again', deliveryAttempt: 2 }))).toBe('duplicate');
+      expect(await kindOf(outcomeOf(d, first))).toBe('ack');
+      expect(await kindOf(outcomeOf(d, { ...first, messageId: 'm-again', deliveryAttempt: 2 }))).toBe('duplicate');
       expect(runs).toBe(1);
       expect(d.inFlight).toBe(0);
     }
@@ -58,10 +73,10 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
   it('treats a thrown and a rejected handler error alike: retried, then dead-lettered on the last attempt; permanent at once', async () => {
     for (const fail of [(err: Error) => { throw err; }, async (err: Error) => Promise.reject(err)]) {
       const d = dispatcher(() => fail(new Error('downstream timed out')));
-      expect(await d.dispatch(delivery(1))).toMatchObject({ kind: 'nack' });
-      expect(await d.dispatch(delivery(5))).toMatchObject({ kind: 'dead-letter', retryable: true, reason: expect.stringMatching(/gave up after 5 attempts: downstream timed out/) });
+      expect(await outcomeOf(d, delivery(1))).toMatchObject({ kind: 'nack' });
+      expect(await outcomeOf(d, delivery(5))).toMatchObject({ kind: 'dead-letter', retryable: true, reason: expect.stringMatching(/gave up after 5 attempts: downstream timed out/) });
       const p = dispatcher(() => fail(new PermanentError('order belongs to no known merchant')));
-      expect(await p.dispatch(delivery(1))).toMatchObject({ kind: 'dead-letter', retryable: false, reason: 'order belongs to no known merchant' });
+      expect(await outcomeOf(p, delivery(1))).toMatchObject({ kind: 'dead-letter', retryable: false, reason: 'order belongs to no known merchant' });
       expect(d.inFlight + p.inFlight).toBe(0);
     }
   });
@@ -72,8 +87,8 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
       if (++calls === 1) throw new Error('first try fails');
     });
     const m = delivery();
-    expect(await kindOf(d.dispatch(m))).toBe('nack');
-    expect(await kindOf(d.dispatch({ ...m, deliveryAttempt: 2 }))).toBe('ack');
+    expect(await kindOf(outcomeOf(d, m))).toBe('nack');
+    expect(await kindOf(outcomeOf(d, { ...m, deliveryAttempt: 2 }))).toBe('ack');
     expect(calls).toBe(2);
   });
 
@@ -82,11 +97,11 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
     let runs = 0;
     const d = dispatcher(async () => void runs++, store);
     const m = delivery();
-    expect(await kindOf(d.dispatch(m))).toBe('ack');
-    expect(await kindOf(d.dispatch(m))).toBe('duplicate');
+    expect(await kindOf(outcomeOf(d, m))).toBe('ack');
+    expect(await kindOf(outcomeOf(d, m))).toBe('duplicate');
     store.failAdd = true;
     const other = delivery();
-    expect(await kindOf(d.dispatch(other))).toBe('nack');
+    expect(await kindOf(outcomeOf(d, other))).toBe('nack');
     expect(store.ids.has(other.attributes['ce-id']!)).toBe(false);
     expect(runs).toBe(2);
     expect(d.inFlight).toBe(0);
@@ -99,31 +114,25 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
     const store = { has: (id: string) => thenable(ids.has(id)), add: (id: string) => thenable(void ids.add(id)) } as unknown as ProcessedIdsStore;
     const d = dispatcher(async () => undefined, store);
     const m = delivery();
-    expect(await kindOf(d.dispatch(m))).toBe('ack');
-    expect(await kindOf(d.dispatch(m))).toBe('duplicate');
+    expect(await kindOf(outcomeOf(d, m))).toBe('ack');
+    expect(await kindOf(outcomeOf(d, m))).toBe('duplicate');
   });
 
-  it('reports a processed-ids store that throws as a rejection, never as a synchronous throw, and runs no handler', async () => {
-    let runs = 0;
-    const broken: ProcessedIdsStore = {
-      has: () => {
-        throw new Error('store not connected');
-      },
-      add: () => undefined,
-    };
-    const d = dispatcher(() => void runs++, broken);
-    let result: Outcome | Promise<Outcome> | undefined;
-    expect(() => (result = d.dispatch(delivery()))).not.toThrow();
-    await expect(result).rejects.toThrow('store not connected');
-    expect(runs).toBe(0);
+  it('nacks, without running the handler, when the processed-ids store throws or rejects', async () => {
+    for (const has of [() => { throw new Error('store not connected'); }, async () => Promise.reject(new Error('store not connected'))]) {
+      let runs = 0;
+      const d = dispatcher(() => void runs++, { has, add: () => undefined } as ProcessedIdsStore);
+      expect(await outcomeOf(d, delivery())).toMatchObject({ kind: 'nack', code: 'PIPELINE_ERROR', error: expect.objectContaining({ message: 'store not connected' }) });
+      expect(runs).toBe(0);
+    }
   });
 
   it('counts a second delivery that arrives while the first is still running as a duplicate, and leaves the first to decide', async () => {
     let finish!: () => void;
     const d = dispatcher(() => new Promise<void>((r) => (finish = r)));
     const m = delivery();
-    const first = d.dispatch(m);
-    expect(await kindOf(d.dispatch({ ...m, messageId: 'm-copy' }))).toBe('duplicate');
+    const first = outcomeOf(d, m);
+    expect(await kindOf(outcomeOf(d, { ...m, messageId: 'm-copy' }))).toBe('duplicate');
     expect(d.inFlight).toBe(1);
     finish();
     expect(await kindOf(first)).toBe('ack');

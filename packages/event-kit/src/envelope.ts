@@ -112,19 +112,15 @@ function isoNow(): string {
 /** The identity of a storage notification: one event per object generation. */
 export const storageEventId = (bucket: string, name: string, generation: string): string => `gs://${bucket}/${name}#${generation}`;
 
-export interface Identity {
-  readonly eventId: string;
-}
-
 /**
- * Reads the event id from a received message's attributes, checking the ones
- * the contract's envelope requires. Throws ContractViolationError (part `attributes`).
+ * The event id of a received message, read from its attributes after checking the ones the
+ * contract's envelope requires. Throws ContractViolationError (part `attributes`).
  */
-export function identify(contract: AnyEventContract, attributes: Readonly<Record<string, string>>): Identity {
+export function identify(contract: AnyEventContract, attributes: Readonly<Record<string, string>>): string {
   if (contract.envelope !== Envelopes.StorageNotification) {
     const id = attributes[Attributes.Id];
-    // The common case, without allocating: our own well-formed event. The trace is read lazily.
-    if (id && attributes[Attributes.Type] === contract.type) return { eventId: id };
+    // The common case: our own well-formed event. The trace is read lazily.
+    if (id && attributes[Attributes.Type] === contract.type) return id;
   }
   const issues: ContractIssue[] = [];
   const need = (name: string, expected?: string): string | undefined => {
@@ -139,7 +135,7 @@ export function identify(contract: AnyEventContract, attributes: Readonly<Record
     const name = need(StorageAttributes.ObjectId);
     const generation = need(StorageAttributes.ObjectGeneration);
     if (issues.length > 0) throw new ContractViolationError(contract.topic, contract.type, contract.version, 'attributes', issues);
-    return { eventId: storageEventId(bucket!, name!, generation!) };
+    return storageEventId(bucket!, name!, generation!);
   }
   need(Attributes.Id);
   need(Attributes.Type, contract.type);

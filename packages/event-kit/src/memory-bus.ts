@@ -2,7 +2,7 @@ import type { AnyEventContract, EventOf } from '@commerce/contracts';
 import { pino, type Logger } from 'pino';
 import type { EventBus, Handler, PublishOptions, PublishReceipt, SubscribeOptions, SubscriptionHandle, SubscriptionHealth } from './bus.js';
 import { Defaults } from './defaults.js';
-import { Dispatcher, type Delivery } from './dispatcher.js';
+import { Dispatcher, type Delivery, type Outcome } from './dispatcher.js';
 import { DeadLetterAttributes, encodeEvent } from './envelope.js';
 import { SubscriptionSetupError } from './errors.js';
 import { eventKitMetrics, type EventKitMetrics } from './metrics.js';
@@ -124,7 +124,7 @@ export class InMemoryEventBus implements EventBus {
       while (sub.queue.length > 0) {
         const { message, attempt } = sub.queue.shift()!;
         const delivery: Delivery = { ...message, deliveryAttempt: attempt };
-        const outcome = await sub.dispatcher.dispatch(delivery);
+        const outcome = await new Promise<Outcome>((resolve) => sub.dispatcher.dispatch(delivery, resolve));
         if (outcome.kind === 'ack') sub.dispatcher.settled('acked');
         if (outcome.kind === 'duplicate') sub.dispatcher.settled('duplicate');
         if (outcome.kind === 'nack') {

@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EventBus, Handler, PublishOptions, PublishReceipt, SubscribeOptions, SubscriptionHandle, SubscriptionHealth } from './bus.js';
 import { Defaults } from './defaults.js';
-import { Dispatcher, type Outcome } from './dispatcher.js';
+import { Dispatcher, type Delivery, type Outcome } from './dispatcher.js';
 import { DeadLetterAttributes, encodeEvent } from './envelope.js';
 import { PublishError, SubscriptionSetupError } from './errors.js';
 import { TopicCounts, eventKitMetrics, type EventKitMetrics, type LatencySeries } from './metrics.js';
@@ -179,6 +179,34 @@ export class PubSubEventBus implements EventBus {
   }
 }
 
+/** A library message as the dispatcher sees it: read through, not copied. */
+class PubSubDelivery implements Delivery {
+  constructor(
+    readonly message: Message,
+    readonly after: (result: 'acked' | 'nacked') => void,
+    readonly releaseOrderingKey: (() => void) | undefined,
+  ) {}
+  get data(): Buffer {
+    return this.message.data;
+  }
+  get attributes(): Readonly<Record<string, string>> {
+    return this.message.attributes;
+  }
+  get messageId(): string {
+    return this.message.id;
+  }
+  get publishTime(): Date {
+    return this.message.publishTime;
+  }
+  get orderingKey(): string | undefined {
+    return this.message.orderingKey || undefined;
+  }
+  /** 0 when the subscription has no dead-letter policy (the broker does not count then). */
+  get deliveryAttempt(): number {
+    return this.message.deliveryAttempt || 1;
+  }
+}
+
 class PubSubSubscriptionHandle implements SubscriptionHandle {
   readonly ready: Promise<void>;
   private sub: Subscription | undefined;
@@ -328,39 +356,13 @@ class PubSubSubscriptionHandle implements SubscriptionHandle {
     );
   }
 
-  /**
-   * Runs the pipeline on one message, does what its outcome says, then calls `after`. No async
-   * frame, and no promise of its own when the handler's is the only one, for the same reason as
-   * Dispatcher.dispatch.
-   */
+  /** Runs the pipeline on one message, does what its outcome says, then calls `after`. */
   private handle(m: Message, after: (result: 'acked' | 'nacked') => void, releaseOrderingKey?: () => void): void {
-    let outcome: Outcome | Promise<Outcome>;
-    try {
-      outcome = this.dispatcher!.dispatch({
-        data: m.data,
-        attributes: m.attributes,
-        messageId: m.id,
-        publishTime: m.publishTime,
-        orderingKey: m.orderingKey || undefined,
-        deliveryAttempt: m.deliveryAttempt || 1,
-        releaseOrderingKey,
-      });
-    } catch (err) {
-      outcome = Promise.reject(err as Error);
-    }
-    if (!(outcome instanceof Promise)) {
-      this.settleThen(m, outcome, after);
-      return;
-    }
-    outcome.then(
-      (o) => this.settleThen(m, o, after),
-      (err: unknown) => {
-        // The pipeline itself failed (e.g. the processed-ids store): retry later.
-        this.log.error({ err, messageId: m.id }, 'delivery pipeline failed; nacking');
-        this.settleThen(m, { kind: 'nack', code: 'PIPELINE_ERROR', error: err }, after);
-      },
-    );
+    this.dispatcher!.dispatch(new PubSubDelivery(m, after, releaseOrderingKey), this.onOutcome);
   }
+
+  /** One callback for every message: what it needs travels on the delivery. */
+  private readonly onOutcome = (outcome: Outcome, d: PubSubDelivery): void => this.settleThen(d.message, outcome, d.after);
 
   private settleThen(m: Message, outcome: Outcome, after: (result: 'acked' | 'nacked') => void): void {
     const result = this.settle(m, outcome);
