@@ -118,11 +118,12 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
     expect(await kindOf(outcomeOf(d, m))).toBe('duplicate');
   });
 
-  it('nacks, without running the handler, when the processed-ids store throws or rejects', async () => {
+  it('nacks without running the handler when the processed-ids store throws or rejects, and dead-letters on the last attempt', async () => {
     for (const has of [() => { throw new Error('store not connected'); }, async () => Promise.reject(new Error('store not connected'))]) {
       let runs = 0;
       const d = dispatcher(() => void runs++, { has, add: () => undefined } as ProcessedIdsStore);
       expect(await outcomeOf(d, delivery())).toMatchObject({ kind: 'nack', code: 'PIPELINE_ERROR', error: expect.objectContaining({ message: 'store not connected' }) });
+      expect(await outcomeOf(d, delivery(5))).toMatchObject({ kind: 'dead-letter', reason: 'gave up after 5 attempts: store not connected' });
       expect(runs).toBe(0);
     }
   });

@@ -140,8 +140,13 @@ export class Dispatcher {
     return DUPLICATE;
   }
 
-  /** The processed-ids store could not be asked: retry later, without running the handler. */
+  /**
+   * The processed-ids store could not be asked: retry later, without running the handler; on the
+   * last attempt, dead-letter with the reason like any other failure (the in-memory bus, which
+   * retries at once, would otherwise spin on a store that stays down).
+   */
   private pipelineFailed(err: unknown, d: Delivery, eventId: string): Outcome {
+    if (d.deliveryAttempt >= this.o.maxDeliveryAttempts) return this.failed(err, d.messageId, d.deliveryAttempt, eventId);
     this.o.logger.error({ err, messageId: d.messageId, eventId }, 'delivery pipeline failed (processed-ids store); nacking');
     return { kind: 'nack', code: 'PIPELINE_ERROR', error: err };
   }

@@ -73,6 +73,19 @@ describe('InMemoryEventBus (the delivery pipeline shared with the Pub/Sub bus)',
     expect(dead?.attributes[DeadLetterAttributes.Retryable]).toBe('true');
   });
 
+  it('retries an event whose processed-ids store is down, then dead-letters it with the reason instead of retrying forever', async () => {
+    const bus = new InMemoryEventBus({ maxDeliveryAttempts: 3 });
+    let handled = 0;
+    const down = { has: async () => Promise.reject(new Error('redis: connection refused')), add: () => undefined };
+    bus.subscribe(OrderPlaced, SUB, async () => void handled++, { processedIds: down });
+    await bus.publish(OrderPlaced, order('o-store'));
+    await bus.drain();
+    expect(handled).toBe(0);
+    const [dead] = bus.deadLetters(SUB);
+    expect(dead?.attributes[DeadLetterAttributes.Reason]).toBe('gave up after 3 attempts: redis: connection refused');
+    expect(dead?.attributes[DeadLetterAttributes.DeliveryAttempt]).toBe('3');
+  });
+
   it('dead-letters a permanent handler error on the first attempt', async () => {
     const bus = new InMemoryEventBus();
     let calls = 0;
