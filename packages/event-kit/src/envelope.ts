@@ -78,13 +78,14 @@ export function encodeEvent(contract: AnyEventContract, event: object, options: 
       [StorageAttributes.EventTime]: o.updated,
     };
   } else {
-    eventId = options.eventId ?? uuidv7();
+    const now = Date.now(); // one clock read for the id and the time
+    eventId = options.eventId ?? uuidv7(now);
     attributes = {
       [Attributes.SpecVersion]: '1.0',
       [Attributes.Id]: eventId,
       [Attributes.Type]: contract.type,
       [Attributes.Source]: `//commerce/${options.source}`,
-      [Attributes.Time]: isoNow(),
+      [Attributes.Time]: isoAt(now),
       [Attributes.SchemaVersion]: contract.version,
       [Attributes.ContentType]: 'application/json',
       [Attributes.Traceparent]: nextTraceparent(options.parentTrace),
@@ -100,8 +101,7 @@ export function encodeEvent(contract: AnyEventContract, event: object, options: 
 // Many events are published within one millisecond; format the time once per millisecond.
 let lastMs = 0;
 let lastIso = '';
-function isoNow(): string {
-  const ms = Date.now();
+function isoAt(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();

@@ -52,10 +52,11 @@ function counterStart(): number {
  * A new UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter that starts at a
  * random value each millisecond (method 1 of RFC 9562 §6.2, so ids from one process sort in
  * creation order), then the variant and 62 random bits. Should 2,048+ ids fall in one
- * millisecond, the timestamp is advanced by one, as the uuid package does.
+ * millisecond, the timestamp is advanced by one, as the uuid package does. `now` is for a caller
+ * that has just read the clock for something else.
  */
-export function uuidv7(): string {
-  let ms = Date.now();
+export function uuidv7(now = Date.now()): string {
+  let ms = now;
   if (ms > lastMs) counter = counterStart();
   else {
     ms = lastMs;
