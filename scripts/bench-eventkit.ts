@@ -20,6 +20,8 @@ import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { availableParallelism } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
@@ -96,6 +98,44 @@ function emulatorCpuSeconds(): number {
   return ticks / 100;
 }
 let emulatorPids: number[] = [];
+
+// This process's full collection, for between runs (the documented way to reach gc() without a
+// node flag, which tsx would not pass on).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+const jcmd = spawnSync('jcmd', ['-h']).status === 0;
+
+/**
+ * Between runs, outside the timed window: a full collection here and in the emulator's JVM.
+ * Without it, each run paid for the garbage the run before it left in the old generation (a
+ * whole client and 50,000 messages' worth): raw runs for kit runs and the other way round,
+ * which the ABBA order evens out on average but which spread single runs apart.
+ */
+let noJvmNoted = false;
+function collectBetweenRuns(): void {
+  collectGarbage();
+  if (!jcmd) return;
+  let jvms = 0;
+  for (const pid of emulatorPids) {
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue; // exited, or no /proc
+    }
+    if (comm !== 'java') continue;
+    jvms++;
+    const r = spawnSync('jcmd', [String(pid), 'GC.run'], { stdio: 'ignore', timeout: 30_000 });
+    if (r.status !== 0 && !noJvmNoted) {
+      noJvmNoted = true;
+      console.log(`jcmd ${pid} GC.run failed (status ${r.status}): the emulator's JVM is not collected between runs`);
+    }
+  }
+  if (jvms === 0 && !noJvmNoted) {
+    noJvmNoted = true;
+    console.log('no java process among the emulator\'s: its JVM is not collected between runs');
+  }
+}
 
 /** Milliseconds this process has spent in garbage-collection pauses so far (scavenges and full collections). */
 let gcMs = 0;
@@ -188,6 +228,7 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   const n = opts.messages;
   const subName = `order-scored.bench-${side}-${index < 0 ? `warmup${-index}` : index}`;
   await freshSubscription(admin, subName);
+  collectBetweenRuns();
   const pubsub = createPubSubClient({ projectId: PROJECT, emulatorHost: host });
   let received = 0;
   let done!: () => void;
@@ -263,6 +304,7 @@ async function main(): Promise<void> {
   const bar = new cliProgress.SingleBar({ format: ' {side} {bar} {value}/{total} consumed', stream: process.stderr, noTTYOutput: false }, cliProgress.Presets.shades_classic);
   console.log(`event kit vs raw client: ${opts.messages} messages of ${size} bytes per run, ${opts.runs} runs per side after ${WARMUP_RUNS} warm-up runs, one emulator, a fresh topic per run`);
   console.log(pinned ? `client pinned to CPU ${CLIENT_CPU}, emulator to CPU ${EMULATOR_CPU}` : 'one CPU or no taskset: client and emulator share CPUs');
+  console.log(jcmd ? 'full garbage collection in this process and the emulator before each run' : 'full garbage collection in this process before each run (no jcmd, so not in the emulator)');
 
   const sides = opts.side === 'both' ? (['raw', 'kit'] as const) : ([opts.side] as const);
   const results: RunResult[] = [];
