@@ -17,9 +17,13 @@ function fakePubSub() {
     topic(name: string, options: { batching: { maxMilliseconds: number }; messageOrdering: boolean }) {
       topicOptions.set(name, options);
       return {
-        publishMessage(m: unknown) {
+        // Both forms of the library's publishMessage: a callback, or a promise without one.
+        publishMessage(m: { attributes?: Record<string, unknown> }, callback?: (err: Error | null, messageId?: string) => void) {
+          // As the library does, before anything is queued.
+          for (const [k, v] of Object.entries(m.attributes ?? {})) if (typeof v !== 'string') throw new TypeError(`attribute ${k} must be a string`);
           sent.push(m);
-          return new Promise<string>((resolve) => answers.push(resolve));
+          if (callback) answers.push((id) => callback(null, id));
+          else return new Promise<string>((resolve) => answers.push(resolve));
         },
         flush: async () => undefined,
         resumePublishing: () => undefined,
@@ -94,5 +98,15 @@ describe('PubSubEventBus wiring', () => {
     expect(first).toMatchObject({ topic: 'order-placed', messageId: 'm-0', orderingKey: order.userId });
     expect(second).toMatchObject({ topic: 'order-scored', messageId: 'm-1' });
     expect(second).not.toHaveProperty('orderingKey');
+  });
+
+  it('reports a message the library refuses before sending as a failed publish, and still closes', async () => {
+    const f = fakePubSub();
+    const bus = new PubSubEventBus({ pubsub: f.pubsub, source: 't', metricsRegistry: new Registry() });
+    const refused = await bus.publishRaw('order-scored', Buffer.from('{}'), { 'ce-id': 'e-1', count: 3 as unknown as string }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: 'PublishError', eventId: 'e-1', cause: expect.objectContaining({ message: 'attribute count must be a string' }) });
+    expect(f.sent).toEqual([]);
+    await bus.close(); // nothing left outstanding: a refused send must not hold close() up
+    expect(f.isClosed()).toBe(true);
   });
 });
