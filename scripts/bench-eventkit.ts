@@ -99,11 +99,14 @@ function emulatorCpuSeconds(): number {
 }
 let emulatorPids: number[] = [];
 
-// This process's full collection, for between runs (the documented way to reach gc() without a
-// node flag, which tsx would not pass on).
+// This process's full collection, for between runs: tsx does not pass --expose-gc on to node, so
+// the flag is set at run time and gc() taken from a context created after it.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 const jcmd = spawnSync('jcmd', ['-h']).status === 0;
+
+/** Set once the JVM could not be collected and that was said, so it is said once. */
+let jvmProblemNoted = false;
 
 /**
  * Between runs, outside the timed window: a full collection here and in the emulator's JVM.
@@ -111,7 +114,6 @@ const jcmd = spawnSync('jcmd', ['-h']).status === 0;
  * whole client and 50,000 messages' worth): raw runs for kit runs and the other way round,
  * which the ABBA order evens out on average but which spread single runs apart.
  */
-let noJvmNoted = false;
 function collectBetweenRuns(): void {
   collectGarbage();
   if (!jcmd) return;
@@ -126,13 +128,13 @@ function collectBetweenRuns(): void {
     if (comm !== 'java') continue;
     jvms++;
     const r = spawnSync('jcmd', [String(pid), 'GC.run'], { stdio: 'ignore', timeout: 30_000 });
-    if (r.status !== 0 && !noJvmNoted) {
-      noJvmNoted = true;
+    if (r.status !== 0 && !jvmProblemNoted) {
+      jvmProblemNoted = true;
       console.log(`jcmd ${pid} GC.run failed (status ${r.status}): the emulator's JVM is not collected between runs`);
     }
   }
-  if (jvms === 0 && !noJvmNoted) {
-    noJvmNoted = true;
+  if (jvms === 0 && !jvmProblemNoted) {
+    jvmProblemNoted = true;
     console.log('no java process among the emulator\'s: its JVM is not collected between runs');
   }
 }
