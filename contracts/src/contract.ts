@@ -96,8 +96,8 @@ export function defineEvent<S extends TObject>(def: ContractDefinition<S>): Even
       return isPublishable(data) ? [] : issuesOf(strictCheck(), data);
     },
     assertPublishable(data: unknown): asserts data is Static<S> {
-      const issues = contract.publishIssues(data);
-      if (issues.length > 0) throw new ContractViolationError(def.topic, def.type, def.version, 'data', issues);
+      // Straight to the check on the publish hot path: no issues array for a valid event.
+      if (!isPublishable(data)) throw new ContractViolationError(def.topic, def.type, def.version, 'data', issuesOf(strictCheck(), data));
     },
   };
   return contract;
