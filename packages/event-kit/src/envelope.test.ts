@@ -21,6 +21,16 @@ describe('encodeEvent', () => {
     expect(JSON.parse(e.data.toString())).toEqual(OrderPlaced.example);
   });
 
+  it('names each publisher as its own source when several publish from one process', () => {
+    const sourceOf = (source: string): string | undefined => encodeEvent(OrderPlaced, OrderPlaced.example, { source }).attributes[Attributes.Source];
+    expect([sourceOf('checkout'), sourceOf('fraud-scorer'), sourceOf('fraud-scorer'), sourceOf('checkout')]).toEqual([
+      '//commerce/checkout',
+      '//commerce/fraud-scorer',
+      '//commerce/fraud-scorer',
+      '//commerce/checkout',
+    ]);
+  });
+
   it('gives every event a distinct UUIDv7 that sorts in publish order, even thousands within a millisecond', () => {
     const ids = Array.from({ length: 20_000 }, () => encodeEvent(OrderPlaced, OrderPlaced.example, { source: 's' }).eventId);
     for (const id of ids) expect(id).toMatch(UUID_V7);

@@ -84,7 +84,7 @@ export function encodeEvent(contract: AnyEventContract, event: object, options: 
       [Attributes.SpecVersion]: '1.0',
       [Attributes.Id]: eventId,
       [Attributes.Type]: contract.type,
-      [Attributes.Source]: `//commerce/${options.source}`,
+      [Attributes.Source]: sourceAttribute(options.source),
       [Attributes.Time]: isoAt(now),
       [Attributes.SchemaVersion]: contract.version,
       [Attributes.ContentType]: 'application/json',
@@ -96,6 +96,18 @@ export function encodeEvent(contract: AnyEventContract, event: object, options: 
   const extra = contract.attributes?.(event as never);
   if (extra !== undefined) for (const key in extra) if (attributes[key] === undefined) attributes[key] = extra[key]!;
   return orderingKey ? { eventId, data, attributes, orderingKey } : { eventId, data, attributes };
+}
+
+// A process publishes as one source: build its `ce-source` once, not a new string per event
+// (one that the protobuf encoder would then have to flatten before reading it).
+let lastSource: string | undefined;
+let lastSourceAttribute = '';
+function sourceAttribute(source: string): string {
+  if (source !== lastSource) {
+    lastSource = source;
+    lastSourceAttribute = `//commerce/${source}`;
+  }
+  return lastSourceAttribute;
 }
 
 // Many events are published within one millisecond; format the time once per millisecond.
