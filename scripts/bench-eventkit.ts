@@ -273,11 +273,14 @@ async function run(side: 'raw' | 'kit', index: number, host: string, admin: PubS
   if (side === 'raw') {
     const topic = pubsub.topic('order-scored', { batching: { maxMessages: BATCH.maxMessages, maxMilliseconds: BATCH.maxMs } });
     const sub = pubsub.subscription(subName, { flowControl: { maxMessages: FLOW, allowExcessMessages: false } });
-    // The same handler as the kit's, acked once it resolves, as the kit does and as any consumer
-    // that does asynchronous work must; failures are left to the ack deadline (none happen here).
+    // The same handler as the kit's, acked once it resolves and nacked if it rejects, as the kit
+    // does and as any consumer that does asynchronous work must.
     sub.on('message', (m: Message) => {
       JSON.parse(m.data.toString('utf8'));
-      void handler().then(() => m.ack());
+      handler().then(
+        () => m.ack(),
+        () => m.nack(),
+      );
     });
     // Same bytes and attributes as the kit sends, prepared the way a careful raw publisher would:
     // the kit's attributes, with a fresh id of the same length for each message.
