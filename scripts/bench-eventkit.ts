@@ -3,11 +3,12 @@
  *
  * Same emulator, same topic (with its Avro schema), same publisher batching and subscriber
  * flow control. Each run publishes N ~1 KB events while a subscriber consumes them, and
- * measures N / (first publish -> last ack). The raw consumer parses JSON and acks (what any
- * consumer must do); the kit also validates the contract on both sides, stamps and reads
- * CloudEvents attributes and traces, checks idempotency, classifies failures and keeps
- * Prometheus metrics. Runs alternate raw/kit to cancel drift, on one warmed-up emulator with a
- * fresh topic per run. Each run also reports CPU per message of this process and of the emulator,
+ * measures N / (first publish -> last ack). Both sides send the same bytes and attributes, and
+ * both consumers run the same asynchronous handler and ack when it resolves; the raw consumer
+ * parses JSON around it (what any consumer must do), the kit also validates the contract on both
+ * sides, stamps and reads CloudEvents attributes and traces, checks idempotency, classifies
+ * failures and keeps Prometheus metrics. Runs alternate raw/kit (ABBA) to cancel drift, on one
+ * warmed-up emulator with a fresh topic per run; `--runs 50` narrows the estimate on a noisy machine. Each run also reports CPU per message of this process and of the emulator,
  * which says which of the two bounds the run. Last line: one JSON object.
  */
 import { OrderScored, type OrderScoredEvent } from '@commerce/contracts';
