@@ -17,6 +17,7 @@ import { PubSubEventBus, createPubSubClient, encodeEvent } from '@commerce/event
 import { planTopology, provision, type TopologyFile } from '@commerce/topology';
 import type { Message, PubSub } from '@google-cloud/pubsub';
 import cliProgress from 'cli-progress';
+import jStat from 'jstat';
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -368,6 +369,15 @@ async function main(): Promise<void> {
   const pairs: number[] = [];
   if (sides.length === 2) for (let i = 0; i + 1 < results.length; i += 2) pairs.push(results[i]!.side === 'kit' ? results[i]!.msgsPerS / results[i + 1]!.msgsPerS : results[i + 1]!.msgsPerS / results[i]!.msgsPerS);
   if (pairs.length > 0) console.log(`kit/raw of each adjacent pair: ${pairs.map((r) => r.toFixed(3)).join(' ')} (median ${median(pairs).toFixed(3)})`);
+  // What one invocation can tell: the pairs' geometric mean and its 95% interval (Student's t on
+  // their logarithms). Drift between pairs widens it; when it straddles 0.95, run longer.
+  if (pairs.length >= 3) {
+    const logs = pairs.map(Math.log);
+    const mean = jStat.mean(logs);
+    const [low, high] = jStat.tci(mean, 0.05, logs).map(Math.exp) as [number, number];
+    const verdict = low >= 0.95 ? 'meets the target' : high < 0.95 ? 'misses the target' : 'cannot tell against the target: more runs, e.g. --runs 50, narrow it';
+    console.log(`kit/raw over the pairs: geometric mean ${Math.exp(mean).toFixed(3)}, 95% interval ${low.toFixed(3)}-${high.toFixed(3)} (${verdict})`);
+  }
   console.log(`client CPU per message (publish + consume, this process): raw ${rawCpu.toFixed(1)} µs, kit ${kitCpu.toFixed(1)} µs (${kitCpu >= rawCpu ? '+' : ''}${(kitCpu - rawCpu).toFixed(1)} µs for validation, idempotency, tracing, metrics)`);
   console.log(`of which garbage-collection pauses: raw ${medianOf('raw', 'gcMicrosPerMsg').toFixed(1)} µs, kit ${medianOf('kit', 'gcMicrosPerMsg').toFixed(1)} µs per message`);
   console.log(`client-bound capacity of one core at that cost: raw ${(1e6 / rawCpu).toFixed(0)} msgs/s, kit ${(1e6 / kitCpu).toFixed(0)} msgs/s (ratio ${(rawCpu / kitCpu).toFixed(3)})`);
