@@ -25,8 +25,9 @@ export interface EventContext {
    * is done before the rest (the fraud scorer has folded the order into its graph; what remains is
    * publishing and making it durable) calls this to let the key's next message start now. Its own
    * ack still waits for it to resolve. A no-op on unordered subscriptions and after the first call.
+   * A function, not a method: it may be destructured or passed on.
    */
-  releaseOrderingKey?(): void;
+  readonly releaseOrderingKey?: () => void;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { OrderScored } from '@commerce/contracts';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import type { EventContext } from './bus.js';
 import { Dispatcher, type Delivery, type Outcome } from './dispatcher.js';
 import { encodeEvent } from './envelope.js';
 import { PermanentError } from './errors.js';
@@ -138,5 +139,17 @@ describe('Dispatcher (the delivery pipeline both buses share)', () => {
     finish();
     expect(await kindOf(first)).toBe('ack');
     expect(d.inFlight).toBe(0);
+  });
+
+  it('lets a handler destructure releaseOrderingKey and call it without the context', async () => {
+    let released = 0;
+    const d = dispatcher(async (_event: unknown, ctx?: unknown) => {
+      const { releaseOrderingKey } = ctx as EventContext;
+      releaseOrderingKey?.();
+    });
+    expect(await kindOf(outcomeOf(d, { ...delivery(), orderingKey: 'u-1', releaseOrderingKey: () => released++ }))).toBe('ack');
+    expect(released).toBe(1);
+    // Unordered: nothing to release, and calling it is still safe.
+    expect(await kindOf(outcomeOf(d, delivery()))).toBe('ack');
   });
 });

@@ -287,8 +287,13 @@ class MessageContext<D extends Delivery> implements EventContext {
   get signal(): AbortSignal {
     return this.o.signal;
   }
-  releaseOrderingKey(): void {
-    this.delivery.releaseOrderingKey?.();
+  /**
+   * A getter returning a function rather than a method, so a handler can destructure it
+   * (`const { releaseOrderingKey } = ctx`) or hand it to other code: a method would lose `this`.
+   */
+  get releaseOrderingKey(): () => void {
+    const d = this.delivery;
+    return () => d.releaseOrderingKey?.();
   }
 
   get trace(): TraceContext | undefined {
