@@ -10,8 +10,11 @@ TSX := npx tsx --conditions=development
 # per event in bench-eventkit, for a `const` callback the publish path creates per event).
 TSX_BUILT := npx tsx
 PUBSUB_EMULATOR_HOST ?= 127.0.0.1:8085
+# The browser the ops console's browser test drives through playwright-core (`npx playwright install`
+# cannot download one on these machines; Debian's package can be installed).
+export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install build lint check-contracts audit infra-generate test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit bench-fraud emulator-latency clean
+.PHONY: help install build lint check-contracts audit browser infra-generate test test-unit test-integration demo provision emulators emulators-stop catalogue bench-eventkit bench-fraud emulator-latency clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -35,13 +38,25 @@ check-contracts: install ## generated schemas and catalogue are current; no brea
 audit: install ## npm audit of production dependencies: fails on high/critical unless in audit-allowlist.json; says so loudly (and passes) when the endpoint is unreachable, unless AUDIT_REQUIRED=1
 	node scripts/audit.mjs
 
-test: build lint check-contracts audit ## every test: unit, then integration against a Pub/Sub emulator the harness starts
+browser: ## Chromium for the ops console's browser test: Debian's package, installed once when CHROMIUM is missing
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "No Chromium at $(CHROMIUM): installing Debian's chromium package for the ops console's browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; else sudo=none; fi; \
+	  if [ "$$sudo" = none ] || ! command -v apt-get >/dev/null; then \
+	    echo "Cannot install it here (needs apt-get and root or sudo). Install Chromium or Chrome, then run with CHROMIUM=/path/to/it"; exit 1; \
+	  fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null \
+	    || { echo "apt-get install chromium failed (output above). Install Chromium or Chrome, then run with CHROMIUM=/path/to/it"; exit 1; }; \
+	  [ -x "$(CHROMIUM)" ] || { echo "chromium installed, but not at $(CHROMIUM): run with CHROMIUM=$$(command -v chromium)"; exit 1; }; \
+	fi
+
+test: build lint check-contracts audit browser ## every test: unit, then integration against a Pub/Sub emulator the harness starts
 	node scripts/run-tests.mjs
 
 test-unit: install ## unit tests only (no emulator)
 	node scripts/run-tests.mjs --selectProjects unit
 
-test-integration: install ## integration tests only (starts its own emulator)
+test-integration: install browser ## integration tests only (starts its own emulator)
 	node scripts/run-tests.mjs --selectProjects integration
 
 demo: build ## the whole system locally on the emulator; ONCE=1 exits after the summary

@@ -5,7 +5,7 @@ import { ArchiveWriter, AuditLog, type ArchivedMessage } from '@commerce/ops';
 import { loadConfig, type BuiltService } from '@commerce/service-kit';
 import { drain, emulatorHost, eventually, order, orderTopology, provisioned, uniqueProject } from '@commerce/testing';
 import type { PubSub } from '@google-cloud/pubsub';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,7 +53,11 @@ describe('ops console in a real browser', () => {
     const bus = new PubSubEventBus({ pubsub: createPubSubClient({ projectId, emulatorHost: emulatorHost() }), source: 'ops-console', logger, metricsRegistry });
     service = await buildApp({ config, logger, bus, metricsRegistry }, { store: new LocalBlobStore({ root: dir }) });
     url = await service.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+    const executablePath = process.env['CHROMIUM'] || '/usr/bin/chromium';
+    if (!existsSync(executablePath)) {
+      throw new Error(`no Chromium at ${executablePath}: \`make test\` installs Debian's (make browser); elsewhere install Chromium or Chrome and set CHROMIUM=/path/to/it`);
+    }
+    browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
