@@ -8,8 +8,10 @@
  * parses JSON around it (what any consumer must do), the kit also validates the contract on both
  * sides, stamps and reads CloudEvents attributes and traces, checks idempotency, classifies
  * failures and keeps Prometheus metrics. Runs alternate raw/kit (ABBA) to cancel drift, on one
- * warmed-up emulator with a fresh topic per run; `--runs 50` narrows the estimate on a noisy machine. Each run also reports CPU per message of this process and of the emulator,
- * which says which of the two bounds the run. Last line: one JSON object.
+ * warmed-up emulator with a fresh topic per run. Each run also reports CPU per message of this
+ * process and of the emulator, which says which of the two bounds the run. The pairs' geometric
+ * mean comes with a 95% interval; `--runs 50` narrows it on a noisy machine. Last line: one JSON
+ * object.
  */
 import { OrderScored, type OrderScoredEvent } from '@commerce/contracts';
 import { liveGroupMembers, startPubSubEmulator } from '@commerce/emulators';
@@ -17,8 +19,8 @@ import { PubSubEventBus, createPubSubClient, encodeEvent } from '@commerce/event
 import { planTopology, provision, type TopologyFile } from '@commerce/topology';
 import type { Message, PubSub } from '@google-cloud/pubsub';
 import cliProgress from 'cli-progress';
-import jStat from 'jstat';
 import { Command } from 'commander';
+import jStat from 'jstat';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
